@@ -1,0 +1,283 @@
+import { Arn, ArnFormat, CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, TagManager, TagType, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { aws_personalize as personalizeRefs } from 'aws-cdk-lib/interfaces';
+import { Construct } from 'constructs';
+import { defaultEventTrackerName } from './private/default-name';
+import { EventTrackerProvider, SERVICE_TIMEOUT } from './private/event-tracker-provider';
+import { AttributeKey, EVENT_TRACKER_RESOURCE_TYPE, ResourcePropertyKey } from './private/handler-contract';
+import { claimDatasetGroup } from './private/one-tracker-per-dataset-group';
+import { validateEventTrackerProps, validateTags } from './private/validate-event-tracker-props';
+
+/**
+ * An Amazon Personalize event tracker, created in this app or imported.
+ */
+export interface IEventTracker extends IResource {
+  /**
+   * The ARN of the event tracker.
+   *
+   * @attribute
+   */
+  readonly eventTrackerArn: string;
+
+  /**
+   * The name of the event tracker.
+   *
+   * @attribute
+   */
+  readonly eventTrackerName: string;
+
+  /**
+   * The tracking ID that PutEvents calls must send.
+   *
+   * @attribute
+   */
+  readonly trackingId: string;
+
+  /**
+   * The ARN of the dataset group that receives the events.
+   *
+   * @attribute
+   */
+  readonly datasetGroupArn: string;
+
+  /**
+   * Grants the given actions on this event tracker.
+   */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+
+  /**
+   * Grants `personalize:PutEvents`, to record events with this tracker's trackingId.
+   *
+   * The grant is on Resource `*`: the PutEvents API reference says a caller's role needs
+   * `personalize:PutEvents` on the wildcard, because PutEvents identifies the tracker by its
+   * trackingId, not by an ARN.
+   */
+  grantPutEvents(grantee: iam.IGrantable): iam.Grant;
+
+  /**
+   * A metric of this event tracker (namespace AWS/Personalize, dimension EventTrackerArn).
+   */
+  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * The number of PutEvents requests.
+   *
+   * @default - sum over 5 minutes
+   */
+  metricPutEventsRequests(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * The number of PutEvents requests that failed with a 4xx error.
+   *
+   * @default - sum over 5 minutes
+   */
+  metricPutEvents4xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * The number of PutEvents requests that failed with a 5xx error.
+   *
+   * @default - sum over 5 minutes
+   */
+  metricPutEvents5xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * The time PutEvents requests took, in milliseconds.
+   *
+   * @default - average over 5 minutes
+   */
+  metricPutEventsLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+}
+
+/** Grants and metrics, written once for created and imported trackers. */
+abstract class EventTrackerBase extends Resource implements IEventTracker {
+  public abstract readonly eventTrackerArn: string;
+  public abstract readonly eventTrackerName: string;
+  public abstract readonly trackingId: string;
+  public abstract readonly datasetGroupArn: string;
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.eventTrackerArn] });
+  }
+
+  public grantPutEvents(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['personalize:PutEvents'], resourceArns: ['*'] });
+  }
+
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/Personalize',
+      metricName,
+      dimensionsMap: { EventTrackerArn: this.eventTrackerArn },
+      ...props,
+    }).attachTo(this);
+  }
+
+  public metricPutEventsRequests(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('PutEventsRequests', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  public metricPutEvents4xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('PutEvents4xxErrors', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  public metricPutEvents5xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('PutEvents5xxErrors', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  public metricPutEventsLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('PutEventsLatency', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+}
+
+/**
+ * What `EventTracker.fromEventTrackerAttributes()` needs to know of an existing tracker.
+ */
+export interface EventTrackerAttributes {
+  /**
+   * The ARN of the event tracker.
+   */
+  readonly eventTrackerArn: string;
+
+  /**
+   * The tracking ID of the event tracker (DescribeEventTracker shows it).
+   *
+   * @default - reading `trackingId` throws
+   */
+  readonly trackingId?: string;
+
+  /**
+   * The ARN of the dataset group the tracker belongs to.
+   *
+   * @default - reading `datasetGroupArn` throws
+   */
+  readonly datasetGroupArn?: string;
+}
+
+/**
+ * Properties of an EventTracker.
+ */
+export interface EventTrackerProps {
+  /**
+   * The dataset group that receives the events. A `CfnDatasetGroup` works directly; for an
+   * existing one, use `ExistingDatasetGroup.fromDatasetGroupArn()`.
+   *
+   * A dataset group holds one event tracker.
+   */
+  readonly datasetGroup: personalizeRefs.IDatasetGroupRef;
+
+  /**
+   * The name of the event tracker: 1 to 63 characters, letters, digits, '-' and '_', starting with a
+   * letter or digit, unique per account and region. Changing it replaces the tracker.
+   *
+   * @default - a name generated from the stack name and the construct path
+   */
+  readonly eventTrackerName?: string;
+
+  /**
+   * Tags for the event tracker. `Tags.of(scope).add()` reaches the tracker too.
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * What happens to the tracker when it leaves the stack (removed, stack deleted, or replaced).
+   * `RETAIN` keeps it, and its trackingId keeps working.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * An Amazon Personalize event tracker, created through a custom resource.
+ *
+ * Its `trackingId` is what PutEvents calls send. Changing `eventTrackerName` or `datasetGroup`
+ * replaces the tracker: the old one is deleted first (a dataset group holds one tracker), and the
+ * new one has a new trackingId.
+ *
+ * @resource Custom::PersonalizeEventTracker
+ */
+export class EventTracker extends EventTrackerBase implements ITaggable {
+  /**
+   * Imports an existing event tracker by its ARN. Its `trackingId` and `datasetGroupArn` are not
+   * known: use `fromEventTrackerAttributes()` to give them.
+   */
+  public static fromEventTrackerArn(scope: Construct, id: string, eventTrackerArn: string): IEventTracker {
+    return EventTracker.fromEventTrackerAttributes(scope, id, { eventTrackerArn });
+  }
+
+  /**
+   * Imports an existing event tracker.
+   */
+  public static fromEventTrackerAttributes(scope: Construct, id: string, attrs: EventTrackerAttributes): IEventTracker {
+    const eventTrackerName = parseEventTrackerName(attrs.eventTrackerArn);
+    class Import extends EventTrackerBase {
+      public readonly eventTrackerArn = attrs.eventTrackerArn;
+      public readonly eventTrackerName = eventTrackerName;
+
+      public get trackingId(): string {
+        return attrs.trackingId ?? missingAttribute(this, 'trackingId');
+      }
+
+      public get datasetGroupArn(): string {
+        return attrs.datasetGroupArn ?? missingAttribute(this, 'datasetGroupArn');
+      }
+    }
+    return new Import(scope, id, { environmentFromArn: attrs.eventTrackerArn });
+  }
+
+  public readonly eventTrackerArn: string;
+  public readonly eventTrackerName: string;
+  public readonly trackingId: string;
+  public readonly datasetGroupArn: string;
+
+  /**
+   * The tags of the event tracker.
+   */
+  public readonly tags: TagManager;
+
+  constructor(scope: Construct, id: string, props: EventTrackerProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    validateEventTrackerProps(props, removalPolicy);
+
+    this.eventTrackerName = props.eventTrackerName ?? defaultEventTrackerName(this);
+    this.datasetGroupArn = props.datasetGroup.datasetGroupRef.datasetGroupArn;
+    this.tags = new TagManager(TagType.KEY_VALUE, EVENT_TRACKER_RESOURCE_TYPE, props.tags);
+
+    const provider = EventTrackerProvider.getOrCreate(this);
+    provider.allowDatasetGroup(this.datasetGroupArn);
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: EVENT_TRACKER_RESOURCE_TYPE,
+      serviceTimeout: SERVICE_TIMEOUT,
+      removalPolicy,
+      properties: {
+        [ResourcePropertyKey.EVENT_TRACKER_NAME]: this.eventTrackerName,
+        [ResourcePropertyKey.DATASET_GROUP_ARN]: this.datasetGroupArn,
+        [ResourcePropertyKey.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
+        [ResourcePropertyKey.RETAIN_ON_REPLACEMENT]: removalPolicy === RemovalPolicy.DESTROY ? undefined : 'true',
+      },
+    });
+    this.eventTrackerArn = resource.getAttString(AttributeKey.EVENT_TRACKER_ARN);
+    this.trackingId = resource.getAttString(AttributeKey.TRACKING_ID);
+
+    claimDatasetGroup(this, props.datasetGroup, this.datasetGroupArn);
+    this.node.addValidation({ validate: () => validateTags(this.tags) });
+  }
+}
+
+function parseEventTrackerName(eventTrackerArn: string): string {
+  const arn = Arn.split(eventTrackerArn, ArnFormat.SLASH_RESOURCE_NAME);
+  if (!Token.isUnresolved(eventTrackerArn) && (arn.service !== 'personalize' || arn.resource !== 'event-tracker' || !arn.resourceName)) {
+    throw new Error(`'${eventTrackerArn}' is not an event tracker ARN: expected arn:<partition>:personalize:<region>:<account>:event-tracker/<name>. Copy the ARN from DescribeEventTracker or the Personalize console.`);
+  }
+  return arn.resourceName ?? '';
+}
+
+function missingAttribute(tracker: IEventTracker, attribute: 'trackingId' | 'datasetGroupArn'): never {
+  throw new Error(`The event tracker ${tracker.node.path} was imported without its ${attribute}, which its ARN does not contain. `
+    + `Import it with EventTracker.fromEventTrackerAttributes(this, '${tracker.node.id}', { eventTrackerArn, ${attribute} }) instead.`);
+}

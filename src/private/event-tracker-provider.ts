@@ -1,0 +1,151 @@
+import * as path from 'path';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct, IConstruct } from 'constructs';
+import { addNagSuppressions } from './nag-suppressions';
+
+/**
+ * Poll interval of the Provider's isComplete. Trackers usually turn ACTIVE within a minute; onEvent
+ * already looks twice in its first seconds, so this only bounds the delay for slower ones.
+ */
+export const QUERY_INTERVAL = Duration.seconds(5);
+export const TOTAL_TIMEOUT = Duration.minutes(20);
+/** Long enough for onEvent to wait out the deletion of a replaced tracker. */
+export const ON_EVENT_TIMEOUT = Duration.minutes(10);
+/** CloudFormation gives up after this instead of its default hour, even if a handler crashed. */
+export const SERVICE_TIMEOUT = Duration.minutes(35);
+
+const HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'event-tracker');
+
+/**
+ * The custom resource provider, one per stack, shared by all its trackers: two handler functions and
+ * the Provider framework, so the Lambda count does not grow with the number of trackers.
+ */
+export class EventTrackerProvider extends Construct {
+  public static getOrCreate(scope: IConstruct): EventTrackerProvider {
+    const stack = Stack.of(scope);
+    const id = 'PersonalizeEventTrackerProvider';
+    return (stack.node.tryFindChild(id) as EventTrackerProvider | undefined) ?? new EventTrackerProvider(stack, id);
+  }
+
+  public readonly serviceToken: string;
+  private readonly datasetGroupStatement: iam.PolicyStatement;
+  private readonly datasetGroupArns = new Set<string>();
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Creates, tags and deletes the Personalize event trackers of this stack',
+    });
+    logGroup.grantWrite(role);
+    const eventTrackers = stack.formatArn({
+      service: 'personalize',
+      resource: 'event-tracker',
+      resourceName: '*',
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: [
+        'personalize:CreateEventTracker',
+        'personalize:DescribeEventTracker',
+        'personalize:DeleteEventTracker',
+        'personalize:TagResource',
+        'personalize:UntagResource',
+      ],
+      resources: [eventTrackers],
+    }));
+    this.datasetGroupStatement = new iam.PolicyStatement({ actions: ['personalize:CreateEventTracker'] });
+    role.addToPrincipalPolicy(this.datasetGroupStatement);
+    // ListEventTrackers supports no resource-level permission.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['personalize:ListEventTrackers'], resources: ['*'] }));
+
+    const code = lambda.Code.fromAsset(HANDLER_ASSET);
+    // The bundle targets Node.js 22 syntax, and is tested on that and later versions.
+    const runtime = lambda.Runtime.NODEJS_24_X;
+    const onEventHandler = new lambda.Function(this, 'OnEventHandler', {
+      code,
+      runtime,
+      handler: 'index.onEvent',
+      description: 'Personalize event tracker custom resource: CreateEventTracker / DeleteEventTracker',
+      timeout: ON_EVENT_TIMEOUT,
+      memorySize: 256,
+      role,
+      logGroup,
+    });
+    const isCompleteHandler = new lambda.Function(this, 'IsCompleteHandler', {
+      code,
+      runtime,
+      handler: 'index.isComplete',
+      description: 'Personalize event tracker custom resource: waits for ACTIVE, or for the deletion',
+      timeout: Duration.minutes(1),
+      memorySize: 256,
+      role,
+      logGroup,
+    });
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler,
+      isCompleteHandler,
+      queryInterval: QUERY_INTERVAL,
+      totalTimeout: TOTAL_TIMEOUT,
+      logGroup,
+    });
+    this.serviceToken = provider.serviceToken;
+    this.suppressNagFindings(role, [onEventHandler, isCompleteHandler], provider);
+  }
+
+  /** Lets the handler create a tracker in this dataset group. */
+  public allowDatasetGroup(datasetGroupArn: string): void {
+    if (!this.datasetGroupArns.has(datasetGroupArn)) {
+      this.datasetGroupArns.add(datasetGroupArn);
+      this.datasetGroupStatement.addResources(datasetGroupArn);
+    }
+  }
+
+  private suppressNagFindings(role: iam.Role, handlers: lambda.Function[], provider: cr.Provider): void {
+    addNagSuppressions(role, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'Event tracker ARNs are assigned by Personalize at creation, so the handler gets the event-tracker/* ARNs of this account and region; ListEventTrackers supports no resource-level permission.',
+      appliesTo: ['Resource::arn:<AWS::Partition>:personalize:<AWS::Region>:<AWS::AccountId>:event-tracker/*', 'Resource::*'],
+    }]);
+    for (const handler of handlers) {
+      addNagSuppressions(handler, [{
+        id: 'AwsSolutions-L1',
+        reason: 'The handler bundle is built and tested for the Node.js runtime it names; library releases move it to newer runtimes.',
+      }]);
+    }
+    addNagSuppressions(provider, [
+      {
+        id: 'AwsSolutions-IAM4',
+        reason: 'The aws-cdk-lib Provider framework gives its own functions the AWS managed AWSLambdaBasicExecutionRole.',
+        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+      },
+      {
+        id: 'AwsSolutions-IAM5',
+        reason: 'The aws-cdk-lib Provider framework lets its functions invoke every version of the handler functions (function-arn:*).',
+        appliesTo: [{ regex: '/^Resource::<.*\\.Arn>:\\*$/g' }],
+      },
+      {
+        id: 'AwsSolutions-L1',
+        reason: 'The aws-cdk-lib Provider framework picks its functions\' runtime (the latest Node.js runtime of the region).',
+      },
+      {
+        id: 'AwsSolutions-SF1',
+        reason: 'The Provider framework\'s waiter state machine only polls isComplete; every step is logged by the functions it calls.',
+      },
+      {
+        id: 'AwsSolutions-SF2',
+        reason: 'The Provider framework\'s waiter state machine only polls isComplete; X-Ray adds nothing to a single Lambda task.',
+      },
+    ]);
+  }
+}

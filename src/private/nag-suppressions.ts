@@ -1,0 +1,28 @@
+import { CfnResource } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/** A cdk-nag rule that does not apply, and why. `appliesTo` narrows it to the findings named. */
+export interface NagSuppression {
+  readonly id: string;
+  readonly reason: string;
+  readonly appliesTo?: ReadonlyArray<string | { readonly regex: string }>;
+}
+
+/**
+ * Writes suppressions in the metadata format cdk-nag reads (what NagSuppressions writes), so users
+ * who run cdk-nag see no finding for what this library creates, without the library depending on it.
+ */
+export function addNagSuppressions(scope: IConstruct, suppressions: NagSuppression[], resourceType?: string): void {
+  for (const construct of scope.node.findAll()) {
+    if (!CfnResource.isCfnResource(construct) || (resourceType && construct.cfnResourceType !== resourceType)) {
+      continue;
+    }
+    const existing = construct.getMetadata('cdk_nag')?.rules_to_suppress ?? [];
+    construct.addMetadata('cdk_nag', {
+      rules_to_suppress: [
+        ...existing,
+        ...suppressions.map(({ id, reason, appliesTo }) => ({ id, reason, ...(appliesTo ? { applies_to: appliesTo } : {}) })),
+      ],
+    });
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Personalize's input rules for an event tracker, as small checks that return problems.
+ *
+ * Shared by the construct (synth time) and the handler (deploy time, when tokens have resolved),
+ * so both reject the same values with the same words. Each message names the value, the rule and
+ * the fix. This file must stay free of aws-cdk-lib imports: it is bundled into the handler.
+ */
+
+export const EVENT_TRACKER_NAME_MAX_LENGTH = 63;
+export const EVENT_TRACKER_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]*$/;
+export const DATASET_GROUP_ARN_MAX_LENGTH = 256;
+// The API reference's pattern, anchored: Personalize matches the whole value.
+export const DATASET_GROUP_ARN_PATTERN = /^arn:([a-z\d-]+):personalize:.*:.*:.+$/;
+export const MAX_TAGS = 50;
+export const TAG_KEY_MAX_LENGTH = 128;
+export const TAG_VALUE_MAX_LENGTH = 256;
+export const RESERVED_TAG_KEY_PREFIX = 'aws:';
+
+export function eventTrackerNameProblems(name: string): string[] {
+  if (name.length === 0) {
+    return ['eventTrackerName is empty; Personalize needs 1 to 63 characters. Give a name, or omit eventTrackerName to get a generated one.'];
+  }
+  const problems: string[] = [];
+  if (name.length > EVENT_TRACKER_NAME_MAX_LENGTH) {
+    problems.push(`eventTrackerName '${name}' is ${name.length} characters long; Personalize allows at most ${EVENT_TRACKER_NAME_MAX_LENGTH}. Shorten it, or omit eventTrackerName to get a generated one.`);
+  }
+  if (!EVENT_TRACKER_NAME_PATTERN.test(name)) {
+    problems.push(`eventTrackerName '${name}' does not match ${EVENT_TRACKER_NAME_PATTERN.source}: only letters, digits, '-' and '_', starting with a letter or digit. Use for example '${suggestName(name)}'.`);
+  }
+  return problems;
+}
+
+export function datasetGroupArnProblems(arn: string): string[] {
+  const problems: string[] = [];
+  if (arn.length > DATASET_GROUP_ARN_MAX_LENGTH) {
+    problems.push(`datasetGroupArn '${arn}' is ${arn.length} characters long; Personalize allows at most ${DATASET_GROUP_ARN_MAX_LENGTH}. Pass the ARN of an existing dataset group.`);
+  }
+  if (!DATASET_GROUP_ARN_PATTERN.test(arn)) {
+    problems.push(`datasetGroupArn '${arn}' is not a Personalize ARN: it must match ${DATASET_GROUP_ARN_PATTERN.source}, e.g. 'arn:aws:personalize:us-east-1:123456789012:dataset-group/my-group'. Pass a CfnDatasetGroup, or ExistingDatasetGroup.fromDatasetGroupArn() with the dataset group's ARN.`);
+  }
+  return problems;
+}
+
+/** Checks tags given as [key, value] pairs; the count rule applies to the whole list. */
+export function tagProblems(tags: ReadonlyArray<readonly [string, string]>): string[] {
+  const problems: string[] = [];
+  if (tags.length > MAX_TAGS) {
+    problems.push(`The event tracker has ${tags.length} tags; Personalize allows at most ${MAX_TAGS}. Remove ${tags.length - MAX_TAGS} of them (from the tags prop or Tags.of(...).add()).`);
+  }
+  for (const [key, value] of tags) {
+    if (key.length === 0) {
+      problems.push(`A tag key is empty (its value is '${value}'); Personalize needs tag keys of 1 to ${TAG_KEY_MAX_LENGTH} characters. Give the tag a key or remove it.`);
+    }
+    if (key.length > TAG_KEY_MAX_LENGTH) {
+      problems.push(`Tag key '${key}' is ${key.length} characters long; Personalize allows at most ${TAG_KEY_MAX_LENGTH}. Shorten the key.`);
+    }
+    if (key.toLowerCase().startsWith(RESERVED_TAG_KEY_PREFIX)) {
+      problems.push(`Tag key '${key}' starts with '${RESERVED_TAG_KEY_PREFIX}', a prefix reserved for AWS. Choose a key without it.`);
+    }
+    if (value.length > TAG_VALUE_MAX_LENGTH) {
+      problems.push(`The value of tag '${key}' is ${value.length} characters long; Personalize allows at most ${TAG_VALUE_MAX_LENGTH}. Shorten the value.`);
+    }
+  }
+  return problems;
+}
+
+function suggestName(name: string): string {
+  const cleaned = name.replace(/[^a-zA-Z0-9\-_]/g, '-').replace(/^[^a-zA-Z0-9]+/, '');
+  return (cleaned || 'event-tracker').slice(0, EVENT_TRACKER_NAME_MAX_LENGTH);
+}
