@@ -1,0 +1,317 @@
+import { join } from 'path';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { CloudFormationStack, CloudFormationStackOptions, CREATE_FAILED_PHYSICAL_ID_MARKER } from './index';
+
+// CloudFormation's side of the lifecycle: which requests it sends, and what it makes of the answers.
+
+const fixture = (name: string) => join(__dirname, 'fixtures', `${name}.js`);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const recorded = (name: string): Array<{ handler: string; event: any }> => require(fixture(name)).events;
+
+function stackFor(name: string, options: Partial<CloudFormationStackOptions> = {}) {
+  return new CloudFormationStack({ handlerPath: fixture(name), queryInterval: 10, totalTimeout: 50, ...options });
+}
+
+/** [RequestType, PhysicalResourceId, ResourceProperties.Name] of each request. */
+const summary = (requests: CloudFormationCustomResourceEvent[]) =>
+  requests.map((r) => [r.RequestType, 'PhysicalResourceId' in r ? r.PhysicalResourceId : undefined, r.ResourceProperties.Name]);
+
+const resourceStatuses = (stack: CloudFormationStack) =>
+  stack.stackEvents.filter((e) => e.logicalResourceId === stack.logicalResourceId).map((e) => e.status);
+
+describe('create', () => {
+  test('delivers the properties as strings and holds the physical id and attributes', async () => {
+    const stack = stackFor('completes-after-polls');
+    const result = await stack.create({
+      Name: 'str',
+      Count: 3,
+      Enabled: true,
+      Ratio: 0.5,
+      Missing: undefined,
+      Nothing: null,
+      Nested: { List: [1, false, { Deep: 2 }], Text: 'kept' },
+    });
+
+    expect(result.status).toBe('CREATE_COMPLETE');
+    expect(result.statuses).toEqual(['CREATE_IN_PROGRESS', 'CREATE_COMPLETE']);
+    const [request] = result.requests;
+    expect(request.ResourceProperties).toEqual({
+      ServiceToken: stack.provider.serviceToken,
+      Name: 'str',
+      Count: '3',
+      Enabled: 'true',
+      Ratio: '0.5',
+      Nested: { List: ['1', 'false', { Deep: '2' }], Text: 'kept' },
+    });
+    expect(request).toMatchObject({ RequestType: 'Create', ServiceToken: stack.provider.serviceToken, StackId: stack.stackId, ResourceType: 'AWS::CloudFormation::CustomResource' });
+    expect(stack.invocations[0].event.ResourceProperties.Count).toBe('3');
+    expect(stack.physicalResourceId).toBe('thing-str');
+    expect(stack.attributes).toEqual({ Arn: 'arn:aws:thing:::str', Overridden: 'by isComplete', Polls: 1 });
+    expect(stack.getAtt('Arn')).toBe('arn:aws:thing:::str');
+  });
+
+  test('fails Fn::GetAtt on an attribute the provider did not return', async () => {
+    const stack = stackFor('completes-after-polls');
+    await stack.create({ Name: 'getatt' });
+    expect(() => stack.getAtt('Nope')).toThrow(/Vendor response doesn't contain Nope key/);
+  });
+
+  test('records requests, invocations, responses and stack events in order', async () => {
+    const stack = stackFor('completes-after-polls');
+    await stack.create({ Name: 'order', Polls: 2 });
+    expect(stack.timeline.map((e) => e.kind === 'invocation' ? e.handler : e.kind)).toEqual([
+      'stack-event', 'stack-event', 'request', 'onEvent', 'isComplete', 'isComplete', 'response', 'stack-event', 'stack-event',
+    ]);
+    const times = stack.timeline.map((e) => e.at);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  test('fails a Create in onEvent, then sends the rollback Delete for the marker, which never reaches the handler', async () => {
+    const stack = stackFor('throws');
+    const result = await stack.create({ Name: 'bad', ThrowIn: 'onEvent' });
+
+    expect(result.statuses).toEqual(['CREATE_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_COMPLETE']);
+    expect(summary(result.requests)).toEqual([['Create', undefined, 'bad'], ['Delete', CREATE_FAILED_PHYSICAL_ID_MARKER, 'bad']]);
+    expect(result.responses.map((r) => r.response.Status)).toEqual(['FAILED', 'SUCCESS']);
+    expect(stack.invocations.map((i) => i.event.RequestType)).toEqual(['Create']);
+    const failed = stack.stackEvents.find((e) => e.status === 'CREATE_FAILED')!;
+    expect(failed.reason).toMatch(/^onEvent exploded on Create/);
+    expect(stack.physicalResourceId).toBeUndefined();
+  });
+
+  test('fails a Create in isComplete, then the rollback Delete reaches the handler with the real physical id', async () => {
+    const stack = stackFor('throws');
+    const result = await stack.create({ Name: 'late', ThrowIn: 'isComplete', ThrowOn: 'Create' });
+
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(summary(result.requests)).toEqual([['Create', undefined, 'late'], ['Delete', 'thrower-late', 'late']]);
+    expect(recorded('throws').filter((e) => e.event.RequestId === result.requests[1].RequestId).map((e) => e.handler))
+      .toEqual(['onEvent', 'isComplete']);
+  });
+
+  test('fails a Create that times out, and its rollback Delete (same properties) times out too', async () => {
+    const stack = stackFor('completes-after-polls');
+    const result = await stack.create({ Name: 'never', Polls: 'never' });
+    expect(stack.stackEvents.find((e) => e.status === 'CREATE_FAILED')!.reason).toBe('Operation timed out');
+    expect(summary(result.requests)[1]).toEqual(['Delete', 'thing-never', 'never']);
+    expect(result.status).toBe('ROLLBACK_FAILED');
+    expect(stack.physicalResourceId).toBe('thing-never');
+  });
+
+  test('fails a Create whose response is over 4096 bytes', async () => {
+    const stack = stackFor('logs-event');
+    const result = await stack.create({ DataBytes: 5_000 });
+    expect(result.responses[0]).toMatchObject({ tooLarge: true, response: { Status: 'SUCCESS' } });
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(stack.stackEvents.find((e) => e.status === 'CREATE_FAILED')!.reason).toBe('Response object is too long.');
+    expect(result.requests[1].RequestType).toBe('Delete');
+  });
+
+  test('fails a Create whose response does not carry the RequestId (onEvent overrode it)', async () => {
+    const stack = stackFor('misbehaves');
+    const result = await stack.create({ Mode: 'OverrideRequestId' });
+    expect(result.responses[0].response.RequestId).toBe('not-the-request-id');
+    expect(stack.stackEvents.find((e) => e.status === 'CREATE_FAILED')!.reason)
+      .toMatch(/^CloudFormation did not receive a response from your Custom Resource/);
+    // CloudFormation invents a physical id for the rollback Delete, which this handler then mishandles too.
+    expect(result.requests[1]).toMatchObject({ RequestType: 'Delete', PhysicalResourceId: expect.stringMatching(/^TestStack-Resource-[0-9A-F]{12}$/) });
+    expect(result.status).toBe('ROLLBACK_FAILED');
+  });
+
+  test('fails a Create and retains the resource on rollback with DeletionPolicy Retain', async () => {
+    const stack = stackFor('throws', { deletionPolicy: 'Retain' });
+    const result = await stack.create({ Name: 'kept', ThrowIn: 'isComplete' });
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(summary(result.requests)).toEqual([['Create', undefined, 'kept']]);
+    expect(resourceStatuses(stack)).toEqual(['CREATE_IN_PROGRESS', 'CREATE_FAILED', 'DELETE_SKIPPED']);
+  });
+});
+
+describe('update', () => {
+  test('updates in place: no cleanup Delete', async () => {
+    const stack = stackFor('replaces-on-update');
+    await stack.create({ Name: 'same', Size: 1 });
+    const id = stack.physicalResourceId;
+    const result = await stack.update({ Name: 'same', Size: 2 });
+
+    expect(result.statuses).toEqual(['UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_COMPLETE']);
+    expect(result.requests).toHaveLength(1);
+    expect(result.requests[0]).toMatchObject({
+      RequestType: 'Update',
+      PhysicalResourceId: id,
+      ResourceProperties: { Name: 'same', Size: '2' },
+      OldResourceProperties: { Name: 'same', Size: '1' },
+    });
+    expect(stack.physicalResourceId).toBe(id);
+  });
+
+  test('sends nothing when the delivered properties do not change', async () => {
+    const stack = stackFor('replaces-on-update');
+    await stack.create({ Name: 'same', Size: 1 });
+    const result = await stack.update({ Name: 'same', Size: '1' });
+    expect(result.status).toBe('UPDATE_COMPLETE');
+    expect(result.requests).toEqual([]);
+  });
+
+  test('replaces: a new physical id makes CloudFormation delete the old one in the cleanup phase', async () => {
+    const stack = stackFor('replaces-on-update');
+    await stack.create({ Name: 'old' });
+    const oldId = stack.physicalResourceId!;
+    const result = await stack.update({ Name: 'new' });
+    const newId = stack.physicalResourceId!;
+
+    expect(newId).not.toBe(oldId);
+    expect(summary(result.requests)).toEqual([['Update', oldId, 'new'], ['Delete', oldId, 'old']]);
+    expect(result.status).toBe('UPDATE_COMPLETE');
+    expect(stack.attributes).toEqual({ Name: 'new' });
+  });
+
+  test('replaces without deleting the old resource when UpdateReplacePolicy is Retain', async () => {
+    const stack = stackFor('replaces-on-update', { updateReplacePolicy: 'Retain' });
+    await stack.create({ Name: 'old' });
+    const result = await stack.update({ Name: 'new' });
+    expect(result.requests.map((r) => r.RequestType)).toEqual(['Update']);
+    expect(resourceStatuses(stack)).toContain('DELETE_SKIPPED');
+  });
+
+  test('fails the stack after an in-place update: rollback Update with the old properties', async () => {
+    const stack = stackFor('replaces-on-update');
+    await stack.create({ Name: 'same', Size: 1 });
+    const id = stack.physicalResourceId;
+    const result = await stack.update({ Name: 'same', Size: 2 }, { failStackAfter: true });
+
+    expect(result.statuses).toEqual([
+      'UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE',
+    ]);
+    expect(result.requests[1]).toMatchObject({
+      RequestType: 'Update',
+      PhysicalResourceId: id,
+      ResourceProperties: { Size: '1' },
+      OldResourceProperties: { Size: '2' },
+    });
+    expect(result.requests).toHaveLength(2);
+    expect(stack.properties).toEqual({ Name: 'same', Size: 1 });
+  });
+
+  test('fails the stack after a replacement: the rollback replaces again and the cleanup deletes the id it replaced', async () => {
+    const stack = stackFor('replaces-on-update');
+    await stack.create({ Name: 'a' });
+    const first = stack.physicalResourceId!;
+    const result = await stack.update({ Name: 'b' }, { failStackAfter: true });
+    const second = result.responses[0].response.PhysicalResourceId;
+    const third = stack.physicalResourceId!;
+
+    expect(new Set([first, second, third]).size).toBe(3);
+    expect(summary(result.requests)).toEqual([['Update', first, 'b'], ['Update', second, 'a'], ['Delete', second, 'b']]);
+    expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  });
+
+  test('fails an in-place Update: rollback Update to the same physical id', async () => {
+    const stack = stackFor('replaces-on-update');
+    await stack.create({ Name: 'a' });
+    const id = stack.physicalResourceId!;
+    const result = await stack.update({ Name: 'a', FailIn: 'isComplete' });
+
+    expect(result.statuses).toEqual([
+      'UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE',
+    ]);
+    expect(stack.stackEvents.find((e) => e.status === 'UPDATE_FAILED')!.reason).toMatch(/^could not finish updating/);
+    expect(summary(result.requests)).toEqual([['Update', id, 'a'], ['Update', id, 'a']]);
+    expect(result.requests[1].ResourceProperties).not.toHaveProperty('FailIn');
+    expect(stack.physicalResourceId).toBe(id);
+  });
+
+  test('fails a replacing Update: the rollback goes to the pre-update id, not the one in the failure response', async () => {
+    const stack = stackFor('replaces-on-update');
+    await stack.create({ Name: 'a' });
+    const before = stack.physicalResourceId!;
+    const result = await stack.update({ Name: 'b', FailIn: 'isComplete' });
+    const attempted = result.responses[0].response.PhysicalResourceId;
+
+    expect(result.responses[0].response.Status).toBe('FAILED');
+    expect(attempted).not.toBe(before);
+    // This handler replaces again on the rollback (names differ), so CloudFormation deletes the pre-update id
+    // and nothing ever deletes the one the failed update created.
+    expect(summary(result.requests)).toEqual([['Update', before, 'b'], ['Update', before, 'a'], ['Delete', before, 'b']]);
+    expect(result.requests.some((r) => 'PhysicalResourceId' in r && r.PhysicalResourceId === attempted)).toBe(false);
+  });
+
+  test('fails the rollback too: UPDATE_ROLLBACK_FAILED', async () => {
+    const stack = stackFor('throws');
+    await stack.create({ Name: 'x', ThrowIn: 'onEvent', ThrowOn: 'Update' });
+    const result = await stack.update({ Name: 'y', ThrowIn: 'onEvent', ThrowOn: 'Update' });
+    expect(result.status).toBe('UPDATE_ROLLBACK_FAILED');
+    expect(result.requests.map((r) => r.RequestType)).toEqual(['Update', 'Update']);
+  });
+
+  test('fails to update a stack that never got created', async () => {
+    const stack = stackFor('throws');
+    await stack.create({ Name: 'bad', ThrowIn: 'onEvent' });
+    await expect(stack.update({ Name: 'again' })).rejects.toThrow('cannot update: stack is ROLLBACK_COMPLETE');
+  });
+});
+
+describe('delete', () => {
+  test('deletes with the current physical id and properties', async () => {
+    const stack = stackFor('replaces-on-update');
+    await stack.create({ Name: 'gone' });
+    const id = stack.physicalResourceId;
+    const result = await stack.delete();
+
+    expect(result.statuses).toEqual(['DELETE_IN_PROGRESS', 'DELETE_COMPLETE']);
+    expect(summary(result.requests)).toEqual([['Delete', id, 'gone']]);
+    expect(stack.physicalResourceId).toBeUndefined();
+    expect(stack.attributes).toEqual({});
+  });
+
+  test('fails a Delete: DELETE_FAILED keeps the resource', async () => {
+    const stack = stackFor('throws');
+    await stack.create({ Name: 'stuck', ThrowIn: 'onEvent', ThrowOn: 'Delete' });
+    const result = await stack.delete();
+    expect(result.status).toBe('DELETE_FAILED');
+    expect(stack.physicalResourceId).toBe('thrower-stuck');
+    expect(stack.stackEvents.find((e) => e.status === 'DELETE_FAILED')!.reason).toMatch(/^onEvent exploded on Delete/);
+  });
+
+  test('sends no event with DeletionPolicy Retain', async () => {
+    const stack = stackFor('replaces-on-update', { deletionPolicy: 'Retain' });
+    await stack.create({ Name: 'kept' });
+    const result = await stack.delete();
+    expect(result.status).toBe('DELETE_COMPLETE');
+    expect(result.requests).toEqual([]);
+    expect(resourceStatuses(stack).pop()).toBe('DELETE_SKIPPED');
+  });
+
+  test('sends no event for a stack whose create was rolled back', async () => {
+    const stack = stackFor('throws');
+    await stack.create({ Name: 'bad', ThrowIn: 'onEvent' });
+    const result = await stack.delete();
+    expect(result.status).toBe('DELETE_COMPLETE');
+    expect(result.requests).toEqual([]);
+  });
+});
+
+describe('several stacks', () => {
+  test('run concurrently without mixing their logs or state', async () => {
+    const a = stackFor('logs-event', { stackName: 'StackA', onEvent: { functionName: 'A-OnEvent' } });
+    const b = stackFor('logs-event', { stackName: 'StackB', onEvent: { functionName: 'B-OnEvent' } });
+    const [ra, rb] = await Promise.all([a.create({ SleepMs: 20 }), b.create({ SleepMs: 5 })]);
+
+    expect([ra.status, rb.status]).toEqual(['CREATE_COMPLETE', 'CREATE_COMPLETE']);
+    expect(a.logs.some((l) => l.text.includes('A-OnEvent'))).toBe(true);
+    expect(a.logs.some((l) => l.text.includes('B-OnEvent'))).toBe(false);
+    expect(b.logs.filter((l) => l.text.includes('StackA'))).toEqual([]);
+    expect(a.logs).toHaveLength(6);
+    expect(b.logs).toHaveLength(6);
+  });
+
+  test('keep the ResponseURL out of the logs across a whole lifecycle', async () => {
+    const stack = stackFor('logs-event');
+    await stack.create({ Size: 1 });
+    await stack.update({ Size: 2 });
+    await stack.delete();
+    expect(stack.requests).toHaveLength(3);
+    expect(stack.logs.length).toBeGreaterThan(10);
+    expect(stack.responseUrlLeaks()).toEqual([]);
+  });
+});

@@ -1,0 +1,297 @@
+import { randomBytes } from 'crypto';
+import { isDeepStrictEqual } from 'util';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { buildRequest, RequestInput, ResourceIdentity, stackArn, stringifyProperties, TemplateProperties } from './cloudformation-request';
+import type { LogLine } from './log-capture';
+import { ProviderFramework, ProviderFrameworkOptions, SendResult } from './provider-framework';
+import type { InvocationEntry, RequestEntry, ResponseEntry, StackEventEntry, TimelineEntry } from './timeline';
+
+export type StackStatus =
+  | 'NOT_CREATED'
+  | 'CREATE_IN_PROGRESS' | 'CREATE_COMPLETE'
+  | 'ROLLBACK_IN_PROGRESS' | 'ROLLBACK_COMPLETE' | 'ROLLBACK_FAILED'
+  | 'UPDATE_IN_PROGRESS' | 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' | 'UPDATE_COMPLETE'
+  | 'UPDATE_ROLLBACK_IN_PROGRESS' | 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS' | 'UPDATE_ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_FAILED'
+  | 'DELETE_IN_PROGRESS' | 'DELETE_COMPLETE' | 'DELETE_FAILED';
+
+export type DeletionPolicy = 'Delete' | 'Retain' | 'RetainExceptOnCreate';
+export type UpdateReplacePolicy = 'Delete' | 'Retain';
+
+export interface CloudFormationStackOptions extends Omit<ProviderFrameworkOptions, 'timeline'> {
+  /** @default 'TestStack' */
+  readonly stackName?: string;
+  /** @default 'Resource' */
+  readonly logicalResourceId?: string;
+  /** @default 'AWS::CloudFormation::CustomResource' */
+  readonly resourceType?: string;
+  /** @default 'Delete' */
+  readonly deletionPolicy?: DeletionPolicy;
+  /** @default 'Delete' */
+  readonly updateReplacePolicy?: UpdateReplacePolicy;
+}
+
+export interface UpdateOptions {
+  /** Another resource of the stack fails after this one updated: CloudFormation rolls this one back. */
+  readonly failStackAfter?: boolean;
+}
+
+export interface OperationResult {
+  /** The stack status at the end of the operation. */
+  readonly status: StackStatus;
+  /** Every stack status the operation went through. */
+  readonly statuses: StackStatus[];
+  readonly requests: CloudFormationCustomResourceEvent[];
+  readonly responses: ResponseEntry[];
+}
+
+/** What CloudFormation made of a request: the response it accepted, or the failure it recorded. */
+interface Outcome {
+  readonly ok: boolean;
+  readonly reason: string;
+  readonly physicalResourceId: string;
+  readonly data: Record<string, any>;
+}
+
+const NO_RESPONSE = 'CloudFormation did not receive a response from your Custom Resource.';
+const TOO_LONG = 'Response object is too long.';
+
+/** A CloudFormation stack holding one custom resource backed by the Provider framework. */
+export class CloudFormationStack {
+  readonly provider: ProviderFramework;
+  readonly timeline: TimelineEntry[] = [];
+  readonly stackName: string;
+  readonly logicalResourceId: string;
+  private identity: ResourceIdentity;
+  private current: StackStatus = 'NOT_CREATED';
+  private physicalId?: string;
+  private data: Record<string, any> = {};
+  private props?: TemplateProperties;
+  private busy = false;
+
+  constructor(private readonly options: CloudFormationStackOptions) {
+    this.provider = new ProviderFramework({ ...options, timeline: this.timeline });
+    this.stackName = options.stackName ?? 'TestStack';
+    this.logicalResourceId = options.logicalResourceId ?? 'Resource';
+    this.identity = this.newIdentity();
+  }
+
+  get status(): StackStatus { return this.current; }
+  get stackId(): string { return this.identity.stackId; }
+  /** The physical id CloudFormation holds for the resource (undefined once deleted or rolled back). */
+  get physicalResourceId(): string | undefined { return this.physicalId; }
+  /** Data of the last accepted SUCCESS response: what Fn::GetAtt resolves against. */
+  get attributes(): Record<string, any> { return this.data; }
+  /** The template properties in effect (not stringified). */
+  get properties(): TemplateProperties | undefined { return this.props; }
+
+  get requests(): CloudFormationCustomResourceEvent[] { return this.entries<RequestEntry>('request').map((e) => e.request); }
+  get responses(): ResponseEntry[] { return this.entries<ResponseEntry>('response'); }
+  get invocations(): InvocationEntry[] { return this.entries<InvocationEntry>('invocation'); }
+  get stackEvents(): StackEventEntry[] { return this.entries<StackEventEntry>('stack-event'); }
+  get logs(): LogLine[] { return this.provider.logs; }
+  responseUrlLeaks(): LogLine[] { return this.provider.responseUrlLeaks(); }
+
+  /** Fn::GetAtt: fails like CloudFormation when the provider did not return the attribute. */
+  getAtt(name: string): any {
+    if (!(name in this.data)) {
+      throw new Error(`CustomResource attribute error: Vendor response doesn't contain ${name} key in object ${this.stackId}|${this.logicalResourceId}`);
+    }
+    return this.data[name];
+  }
+
+  /** A request for this resource, to hand to send() (e.g. to deliver it twice). */
+  buildRequest(requestType: 'Create' | 'Update' | 'Delete', input: RequestInput): CloudFormationCustomResourceEvent {
+    return buildRequest(this.identity, requestType, input);
+  }
+
+  /** Runs one request through the framework, outside any stack operation: the stack state is untouched. */
+  send(request: CloudFormationCustomResourceEvent): Promise<SendResult> {
+    return this.provider.send(request);
+  }
+
+  async create(properties: TemplateProperties): Promise<OperationResult> {
+    if (this.current !== 'NOT_CREATED' && this.current !== 'DELETE_COMPLETE') throw new Error(`cannot create: stack is ${this.current}`);
+    this.identity = this.newIdentity();
+    return this.operation(async () => {
+      this.stackEvent('CREATE_IN_PROGRESS');
+      this.resourceEvent('CREATE_IN_PROGRESS');
+      const created = await this.request('Create', { properties });
+      if (created.ok) {
+        this.accepted(created, properties);
+        this.resourceEvent('CREATE_COMPLETE');
+        return this.stackEvent('CREATE_COMPLETE');
+      }
+      this.resourceEvent('CREATE_FAILED', created.reason, created.physicalResourceId);
+      this.stackEvent('ROLLBACK_IN_PROGRESS', `The following resource(s) failed to create: [${this.logicalResourceId}]. Rollback requested by user.`);
+      if (this.options.deletionPolicy === 'Retain') {
+        this.resourceEvent('DELETE_SKIPPED', undefined, created.physicalResourceId);
+        return this.stackEvent('ROLLBACK_COMPLETE');
+      }
+      const deleted = await this.request('Delete', { properties, physicalResourceId: created.physicalResourceId });
+      if (!deleted.ok) {
+        this.physicalId = created.physicalResourceId;
+        this.props = properties;
+        this.resourceEvent('DELETE_FAILED', deleted.reason);
+        return this.stackEvent('ROLLBACK_FAILED');
+      }
+      this.resourceEvent('DELETE_COMPLETE', undefined, created.physicalResourceId);
+      return this.stackEvent('ROLLBACK_COMPLETE');
+    });
+  }
+
+  async update(properties: TemplateProperties, options: UpdateOptions = {}): Promise<OperationResult> {
+    if (!['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'].includes(this.current)) {
+      throw new Error(`cannot update: stack is ${this.current}`);
+    }
+    return this.operation(async () => {
+      const oldProperties = this.props!;
+      const oldId = this.physicalId!;
+      this.stackEvent('UPDATE_IN_PROGRESS');
+      // CloudFormation leaves a resource whose properties did not change alone.
+      if (isDeepStrictEqual(stringifyProperties(properties), stringifyProperties(oldProperties))) {
+        if (options.failStackAfter) {
+          this.stackEvent('UPDATE_ROLLBACK_IN_PROGRESS');
+          return this.stackEvent('UPDATE_ROLLBACK_COMPLETE');
+        }
+        this.stackEvent('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+        return this.stackEvent('UPDATE_COMPLETE');
+      }
+      this.resourceEvent('UPDATE_IN_PROGRESS');
+      const updated = await this.request('Update', { properties, oldProperties, physicalResourceId: oldId });
+      if (!updated.ok) {
+        this.resourceEvent('UPDATE_FAILED', updated.reason);
+        this.stackEvent('UPDATE_ROLLBACK_IN_PROGRESS', `The following resource(s) failed to update: [${this.logicalResourceId}].`);
+        return this.rollbackUpdate(oldId, oldProperties, properties);
+      }
+      this.accepted(updated, properties);
+      this.resourceEvent('UPDATE_COMPLETE');
+      if (options.failStackAfter) {
+        this.stackEvent('UPDATE_ROLLBACK_IN_PROGRESS', 'The following resource(s) failed to update: [AnotherResource].');
+        return this.rollbackUpdate(updated.physicalResourceId, oldProperties, properties);
+      }
+      this.stackEvent('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+      if (updated.physicalResourceId !== oldId) await this.cleanupDelete(oldId, oldProperties);
+      return this.stackEvent('UPDATE_COMPLETE');
+    });
+  }
+
+  async delete(): Promise<OperationResult> {
+    if (this.current === 'NOT_CREATED' || this.current === 'DELETE_COMPLETE') throw new Error(`cannot delete: stack is ${this.current}`);
+    return this.operation(async () => {
+      this.stackEvent('DELETE_IN_PROGRESS');
+      if (this.physicalId !== undefined) {
+        if (this.options.deletionPolicy === 'Retain' || this.options.deletionPolicy === 'RetainExceptOnCreate') {
+          this.resourceEvent('DELETE_SKIPPED');
+        } else {
+          this.resourceEvent('DELETE_IN_PROGRESS');
+          const deleted = await this.request('Delete', { properties: this.props!, physicalResourceId: this.physicalId });
+          if (!deleted.ok) {
+            this.resourceEvent('DELETE_FAILED', deleted.reason);
+            return this.stackEvent('DELETE_FAILED');
+          }
+          this.resourceEvent('DELETE_COMPLETE');
+        }
+      }
+      this.physicalId = undefined;
+      this.data = {};
+      return this.stackEvent('DELETE_COMPLETE');
+    });
+  }
+
+  /** Rollback Update with the old properties to `targetId`; a new physical id from it replaces (deletes) `targetId`. */
+  private async rollbackUpdate(targetId: string, oldProperties: TemplateProperties, failedProperties: TemplateProperties): Promise<StackStatus> {
+    this.resourceEvent('UPDATE_IN_PROGRESS', undefined, targetId);
+    const rolledBack = await this.request('Update', { properties: oldProperties, oldProperties: failedProperties, physicalResourceId: targetId });
+    if (!rolledBack.ok) {
+      this.resourceEvent('UPDATE_FAILED', rolledBack.reason, targetId);
+      return this.stackEvent('UPDATE_ROLLBACK_FAILED');
+    }
+    this.accepted(rolledBack, oldProperties);
+    this.resourceEvent('UPDATE_COMPLETE');
+    this.stackEvent('UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
+    if (rolledBack.physicalResourceId !== targetId) await this.cleanupDelete(targetId, failedProperties);
+    return this.stackEvent('UPDATE_ROLLBACK_COMPLETE');
+  }
+
+  /** Deletes a replaced resource. A failure here is recorded but does not fail the stack. */
+  private async cleanupDelete(physicalResourceId: string, properties: TemplateProperties): Promise<void> {
+    if (this.options.updateReplacePolicy === 'Retain') {
+      this.resourceEvent('DELETE_SKIPPED', undefined, physicalResourceId);
+      return;
+    }
+    this.resourceEvent('DELETE_IN_PROGRESS', undefined, physicalResourceId);
+    const deleted = await this.request('Delete', { properties, physicalResourceId });
+    this.resourceEvent(deleted.ok ? 'DELETE_COMPLETE' : 'DELETE_FAILED', deleted.ok ? undefined : deleted.reason, physicalResourceId);
+  }
+
+  private async request(requestType: 'Create' | 'Update' | 'Delete', input: RequestInput): Promise<Outcome> {
+    const request = this.buildRequest(requestType, input);
+    const sent = await this.provider.send(request);
+    return this.accept(request, sent);
+  }
+
+  /** CloudFormation's side: a response only counts if it reaches the request's URL, matches it, and fits in 4096 bytes. */
+  private accept(request: CloudFormationCustomResourceEvent, sent: ResponseEntry): Outcome {
+    const r = sent.response;
+    const matches = sent.responseUrl === request.ResponseURL && r.RequestId === request.RequestId
+      && r.StackId === request.StackId && r.LogicalResourceId === request.LogicalResourceId;
+    if (!matches || sent.tooLarge) {
+      // With no usable response CloudFormation has no physical id of the provider's: it makes one up.
+      const physicalResourceId = 'PhysicalResourceId' in request ? request.PhysicalResourceId
+        : `${this.stackName}-${this.logicalResourceId}-${randomBytes(6).toString('hex').toUpperCase()}`;
+      const reason = matches ? TOO_LONG : `${NO_RESPONSE} Please check your logs for requestId [${request.RequestId}].`;
+      return { ok: false, reason, physicalResourceId, data: {} };
+    }
+    return { ok: r.Status === 'SUCCESS', reason: r.Reason, physicalResourceId: r.PhysicalResourceId, data: r.Data ?? {} };
+  }
+
+  private accepted(outcome: Outcome, properties: TemplateProperties): void {
+    this.physicalId = outcome.physicalResourceId;
+    this.data = outcome.data;
+    this.props = properties;
+  }
+
+  private async operation(run: () => Promise<StackStatus>): Promise<OperationResult> {
+    if (this.busy) throw new Error('another operation is in progress on this stack');
+    this.busy = true;
+    const start = this.timeline.length;
+    try {
+      const status = await run();
+      const entries = this.timeline.slice(start);
+      return {
+        status,
+        statuses: entries.filter((e): e is StackEventEntry => e.kind === 'stack-event' && e.logicalResourceId === this.stackName)
+          .map((e) => e.status as StackStatus),
+        requests: entries.filter((e): e is RequestEntry => e.kind === 'request').map((e) => e.request),
+        responses: entries.filter((e): e is ResponseEntry => e.kind === 'response'),
+      };
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private stackEvent(status: StackStatus, reason?: string): StackStatus {
+    this.current = status;
+    this.timeline.push({ kind: 'stack-event', at: Date.now(), logicalResourceId: this.stackName, physicalResourceId: this.stackId, status, reason });
+    return status;
+  }
+
+  private resourceEvent(status: string, reason?: string, physicalResourceId = this.physicalId): void {
+    this.timeline.push({ kind: 'stack-event', at: Date.now(), logicalResourceId: this.logicalResourceId, physicalResourceId, status, reason });
+  }
+
+  private entries<T extends TimelineEntry>(kind: T['kind']): T[] {
+    return this.timeline.filter((e): e is T => e.kind === kind);
+  }
+
+  private newIdentity(): ResourceIdentity {
+    const region = this.options.region ?? 'us-east-1';
+    return {
+      stackId: stackArn(this.stackName, region, this.options.account ?? '123456789012'),
+      logicalResourceId: this.logicalResourceId,
+      resourceType: this.options.resourceType ?? 'AWS::CloudFormation::CustomResource',
+      serviceToken: this.provider.serviceToken,
+      region,
+    };
+  }
+}

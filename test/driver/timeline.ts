@@ -1,0 +1,60 @@
+import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
+import type { LogLine } from './log-capture';
+
+/** What the framework PUTs to the ResponseURL (it always sets Reason: the status when there is no error). */
+export type CloudFormationResponse = CloudFormationCustomResourceResponse & { readonly Reason: string };
+
+/** A request CloudFormation sent to the provider (ServiceToken). */
+export interface RequestEntry {
+  readonly kind: 'request';
+  readonly at: number;
+  readonly request: CloudFormationCustomResourceEvent;
+}
+
+/** One run of a user handler (onEvent, or one isComplete poll). */
+export interface InvocationEntry {
+  readonly kind: 'invocation';
+  readonly at: number;
+  readonly handler: 'onEvent' | 'isComplete';
+  readonly functionName: string;
+  readonly awsRequestId: string;
+  /** CloudFormation's RequestId of the request being handled. */
+  readonly requestId: string;
+  /** 1 for onEvent; 1, 2, ... for the isComplete polls of one request. */
+  readonly attempt: number;
+  /** The event as the handler received it. */
+  readonly event: Record<string, any>;
+  /** What the handler returned (JSON round-tripped), when it did not fail. */
+  readonly result?: any;
+  /** The Lambda error payload, when it threw or timed out. */
+  readonly error?: { readonly errorType?: string; readonly errorMessage: string; readonly trace?: string[] };
+  readonly timedOut: boolean;
+  readonly durationMs: number;
+  /** Everything the handler wrote through console.* and process.stdout/stderr. */
+  readonly logs: LogLine[];
+}
+
+/** The response the framework sent to the ResponseURL. */
+export interface ResponseEntry {
+  readonly kind: 'response';
+  readonly at: number;
+  readonly responseUrl: string;
+  readonly response: CloudFormationResponse;
+  /** The JSON body as sent, and its UTF-8 length. */
+  readonly body: string;
+  readonly bytes: number;
+  /** Over CloudFormation's 4096-byte limit: CloudFormation rejects it ("Response object is too long."). */
+  readonly tooLarge: boolean;
+}
+
+/** A stack event as DescribeStackEvents shows it: for the stack itself, logicalResourceId is the stack name. */
+export interface StackEventEntry {
+  readonly kind: 'stack-event';
+  readonly at: number;
+  readonly logicalResourceId: string;
+  readonly physicalResourceId?: string;
+  readonly status: string;
+  readonly reason?: string;
+}
+
+export type TimelineEntry = RequestEntry | InvocationEntry | ResponseEntry | StackEventEntry;
