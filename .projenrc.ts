@@ -87,6 +87,23 @@ project.preCompileTask.spawn(typecheck);
 project.preCompileTask.spawn(bundleHandler);
 project.testTask.prependSpawn(bundleHandler);
 
+// The main job: synthesize the example app with the real cdk CLI, then deploy it against the emulator.
+project.addTask('demo', {
+  description: 'Synthesize examples/ with the cdk CLI and deploy its event tracker against the local Personalize emulator',
+  steps: [
+    { spawn: bundleHandler.name },
+    { exec: 'ts-node --transpile-only --project examples/tsconfig.json examples/demo/main.ts' },
+  ],
+});
+
+project.addTask('bench', {
+  description: 'Footprint, synth scaling, handler start-up and deploy latency, side by side with the alternatives',
+  steps: [
+    { spawn: bundleHandler.name },
+    { exec: 'ts-node --transpile-only --project bench/tsconfig.json bench/main.ts' },
+  ],
+});
+
 project.gitignore.addPatterns('/assets/', 'cdk.out/', '*.cdk.out/');
 project.addPackageIgnore('/lambda/');
 project.addPackageIgnore('/examples/');
