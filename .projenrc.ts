@@ -38,7 +38,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild@^0.28',
     '@aws-sdk/client-personalize@^3',
     '@aws-sdk/client-personalize-events@^3',
-    '@smithy/service-error-classification@^4',
+    '@smithy/core@^3',
     'aws-sdk-client-mock@^4.1',
     '@types/aws-lambda@^8',
     'cdk-nag@~2.38.0',

@@ -1,4 +1,5 @@
 import { CreateEventTrackerCommand } from '@aws-sdk/client-personalize';
+import { DeploymentFailure } from './deployment-failure';
 import { isAlreadyExists, isInUse } from './errors';
 import { logStep } from './log';
 import { foreignTrackerInDatasetGroup, nameTaken } from './messages';
@@ -84,7 +85,7 @@ async function resolveConflict(
         return undefined;
       }
       if (tracker.creationDateTime && Date.now() - tracker.creationDateTime.getTime() > ADOPTION_WINDOW_MS) {
-        throw new Error(`Dataset group ${desired.datasetGroupArn} already has an event tracker named '${desired.name}' (${occupantArn}), created ${tracker.creationDateTime.toISOString()}, before this deployment. This stack only takes over a tracker it created itself, and leaves this one untouched. To use it, import it: EventTracker.fromEventTrackerArn(this, 'Tracker', '${occupantArn}'); or choose another eventTrackerName.`);
+        throw new DeploymentFailure(`Dataset group ${desired.datasetGroupArn} already has an event tracker named '${desired.name}' (${occupantArn}), created ${tracker.creationDateTime.toISOString()}, before this deployment. This stack only takes over a tracker it created itself, and leaves this one untouched. To use it, import it: EventTracker.fromEventTrackerArn(this, 'Tracker', '${occupantArn}'); or choose another eventTrackerName.`);
       }
       logStep({ requestType: step.requestType, step: 'adopted-earlier-attempt', eventTrackerArn: occupantArn, status: tracker.status });
       return { arn: occupantArn, name: desired.name, trackingId: tracker.trackingId };
@@ -94,7 +95,7 @@ async function resolveConflict(
       await requestDeletion(step.client, occupantArn);
       return undefined;
     }
-    throw new Error(foreignTrackerInDatasetGroup(desired.datasetGroupArn, occupant.name, occupantArn));
+    throw new DeploymentFailure(foreignTrackerInDatasetGroup(desired.datasetGroupArn, occupant.name, occupantArn));
   }
 
   const namesake = await findTrackerNamed(step.client, desired.name);
@@ -104,7 +105,7 @@ async function resolveConflict(
       return undefined;
     }
     const other = await describeTracker(step.client, namesake.eventTrackerArn);
-    throw new Error(nameTaken(desired.name, namesake.eventTrackerArn, other?.datasetGroupArn));
+    throw new DeploymentFailure(nameTaken(desired.name, namesake.eventTrackerArn, other?.datasetGroupArn));
   }
   // The tracker in the way disappeared between the calls: try again.
   return undefined;

@@ -9,8 +9,20 @@ import { IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse 
 import { Step } from './step';
 import { Deadline } from './timing';
 
+/** onEvent has minutes: enough attempts that a throttled account still gets its tracker. */
+const ON_EVENT_MAX_ATTEMPTS = 8;
+/**
+ * isComplete has one minute, and the Provider calls it again 5 s later anyway: few attempts, so
+ * that even unanswered requests end in "not complete yet" rather than in a Lambda timeout.
+ */
+const IS_COMPLETE_MAX_ATTEMPTS = 3;
+
 export async function onEvent(event: OnEventRequest, context: Context): Promise<OnEventResponse> {
-  const step: Step = { client: createPersonalizeClient(), deadline: Deadline.fromContext(context), requestType: event.RequestType };
+  const step: Step = {
+    client: createPersonalizeClient(ON_EVENT_MAX_ATTEMPTS),
+    deadline: Deadline.fromContext(context),
+    requestType: event.RequestType,
+  };
   logStep({ requestType: event.RequestType, step: 'received', logicalResourceId: event.LogicalResourceId, physicalResourceId: physicalIdOf(event) });
   try {
     switch (event.RequestType) {
@@ -28,7 +40,7 @@ export async function onEvent(event: OnEventRequest, context: Context): Promise<
 }
 
 export async function isComplete(event: IsCompleteRequest, _context: Context): Promise<IsCompleteResponse> {
-  return checkCompletion(createPersonalizeClient(), event);
+  return checkCompletion(createPersonalizeClient(IS_COMPLETE_MAX_ATTEMPTS), event);
 }
 
 function physicalIdOf(event: OnEventRequest): string | undefined {

@@ -1,5 +1,6 @@
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { attributesOf } from './answer';
+import { DeploymentFailure } from './deployment-failure';
 import { isTransient } from './errors';
 import { logStep } from './log';
 import { freshObservation } from './observe';
@@ -41,7 +42,7 @@ export async function checkCompletion(client: PersonalizeClient, event: IsComple
 
 function creationProgress(arn: string, tracker: Tracker | undefined): IsCompleteResponse {
   if (!tracker) {
-    throw new Error(`Event tracker ${arn} disappeared while CloudFormation waited for it to become ACTIVE: someone deleted it. Deploy again to create a new one.`);
+    throw new DeploymentFailure(`Event tracker ${arn} disappeared while CloudFormation waited for it to become ACTIVE: someone deleted it. Deploy again to create a new one.`);
   }
   if (tracker.status === TrackerStatus.ACTIVE) {
     return { IsComplete: true, Data: attributesOf(tracker) };
@@ -49,7 +50,7 @@ function creationProgress(arn: string, tracker: Tracker | undefined): IsComplete
   if (isCreating(tracker.status)) {
     return NOT_YET;
   }
-  throw new Error(`Event tracker '${tracker.name}' (${arn}) for dataset group ${tracker.datasetGroupArn} reached status ${tracker.status} instead of ACTIVE, so it cannot receive events. CloudFormation rolls back and deletes it. Check the dataset group in the Personalize console (it must be ACTIVE), then deploy again.`);
+  throw new DeploymentFailure(`Event tracker '${tracker.name}' (${arn}) for dataset group ${tracker.datasetGroupArn} reached status ${tracker.status} instead of ACTIVE, so it cannot receive events. CloudFormation rolls back and deletes it. Check the dataset group in the Personalize console (it must be ACTIVE), then deploy again.`);
 }
 
 async function deletionProgress(client: PersonalizeClient, tracker: Tracker | undefined): Promise<IsCompleteResponse> {

@@ -3,6 +3,7 @@ import type { CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
 import { answerWhenActive, attributesOf } from './answer';
 import { createTracker } from './create-tracker';
 import { deleteAndWaitUntilGone } from './delete-tracker';
+import { DeploymentFailure } from './deployment-failure';
 import { logStep, logWarning } from './log';
 import { foreignTrackerInDatasetGroup, nameTaken } from './messages';
 import { DesiredTracker, parseDesiredTracker, parsePreviousTracker } from './properties';
@@ -78,17 +79,17 @@ async function ensureRoomForReplacement(
   ownedNames: ReadonlyArray<string | undefined>,
 ): Promise<void> {
   if (desired.retainOnReplacement && (current.datasetGroupArn === desired.datasetGroupArn || current.name === desired.name)) {
-    throw new Error(`Cannot replace event tracker '${current.name}' (${current.arn}) with '${desired.name}' in dataset group ${desired.datasetGroupArn}: its removal policy is RETAIN, so this stack does not delete it, and Personalize allows one tracker per dataset group and each name once. Deploy this change with removalPolicy DESTROY, or delete the old tracker yourself first.`);
+    throw new DeploymentFailure(`Cannot replace event tracker '${current.name}' (${current.arn}) with '${desired.name}' in dataset group ${desired.datasetGroupArn}: its removal policy is RETAIN, so this stack does not delete it, and Personalize allows one tracker per dataset group and each name once. Deploy this change with removalPolicy DESTROY, or delete the old tracker yourself first.`);
   }
   const occupant = await findTrackerInDatasetGroup(step.client, desired.datasetGroupArn);
   if (occupant?.eventTrackerArn && occupant.eventTrackerArn !== current.arn && !isDeleting(occupant.status ?? '') && !ownedNames.includes(occupant.name)) {
-    throw new Error(foreignTrackerInDatasetGroup(desired.datasetGroupArn, occupant.name, occupant.eventTrackerArn));
+    throw new DeploymentFailure(foreignTrackerInDatasetGroup(desired.datasetGroupArn, occupant.name, occupant.eventTrackerArn));
   }
   if (desired.name !== current.name) {
     const namesake = await findTrackerNamed(step.client, desired.name);
     if (namesake?.eventTrackerArn && namesake.eventTrackerArn !== occupant?.eventTrackerArn && !isDeleting(namesake.status ?? '')) {
       const other = await describeTracker(step.client, namesake.eventTrackerArn);
-      throw new Error(nameTaken(desired.name, namesake.eventTrackerArn, other?.datasetGroupArn));
+      throw new DeploymentFailure(nameTaken(desired.name, namesake.eventTrackerArn, other?.datasetGroupArn));
     }
   }
 }

@@ -1,3 +1,4 @@
+import { DeploymentFailure } from './deployment-failure';
 import { ResourcePropertyKey } from '../../src/private/handler-contract';
 import { datasetGroupArnProblems, eventTrackerNameProblems, tagProblems } from '../../src/private/validation-rules';
 
@@ -29,7 +30,7 @@ export function parseDesiredTracker(properties: Properties): DesiredTracker {
     ...tagProblems([...tags]),
   ];
   if (problems.length > 0 || name === undefined || datasetGroupArn === undefined) {
-    throw new Error(`Invalid event tracker properties: ${problems.join(' ')}`);
+    throw new DeploymentFailure(`Invalid event tracker properties: ${problems.join(' ')}`);
   }
   return {
     name,

@@ -1,4 +1,5 @@
 import type { PersonalizeClient } from '@aws-sdk/client-personalize';
+import { DeploymentFailure } from './deployment-failure';
 import type { Deadline } from './timing';
 
 /** What every lifecycle function works with during one onEvent invocation. */
@@ -11,7 +12,7 @@ export interface Step {
 /** Sleeps before the next attempt, or fails with `reason()` once onEvent's time is up. */
 export async function waitOrGiveUp(step: Step, milliseconds: number, reason: () => string): Promise<void> {
   if (step.deadline.hasPassed()) {
-    throw new Error(reason());
+    throw new DeploymentFailure(reason());
   }
   await step.deadline.sleep(milliseconds);
 }
