@@ -1,0 +1,252 @@
+import { CreateEventTrackerCommand, DeleteDatasetGroupCommand, DescribeEventTrackerCommand } from '@aws-sdk/client-personalize';
+import { failureReasons, Scenario, tags } from './harness';
+
+let scenario: Scenario;
+beforeEach(async () => {
+  scenario = await Scenario.start();
+});
+afterEach(async () => {
+  await scenario.finish();
+});
+
+describe('create', () => {
+  test('reaches ACTIVE and returns the attributes Personalize reports', async () => {
+    const stack = scenario.newStack();
+    const result = await stack.create(scenario.props({ Tags: tags({ team: 'recs' }) }));
+
+    expect(result.status).toBe('CREATE_COMPLETE');
+    const [tracker] = scenario.liveTrackers();
+    expect(tracker.status).toBe('ACTIVE');
+    expect(stack.physicalResourceId).toBe(tracker.arn);
+    expect(stack.attributes).toEqual({ TrackingId: tracker.trackingId, EventTrackerArn: tracker.arn, EventTrackerName: 'shop-clicks' });
+    scenario.expectRemaining(tracker.arn);
+  });
+
+  test('read after create matches the properties', async () => {
+    const stack = scenario.newStack();
+    await stack.create(scenario.props({ EventTrackerName: 'views', Tags: tags({ team: 'recs', env: 'prod' }) }));
+
+    const { eventTracker } = await scenario.client.send(new DescribeEventTrackerCommand({ eventTrackerArn: stack.physicalResourceId }));
+    expect(eventTracker).toMatchObject({ name: 'views', datasetGroupArn: scenario.groupArn, status: 'ACTIVE', trackingId: stack.getAtt('TrackingId') });
+    expect(scenario.emulator.tracker(stack.physicalResourceId!)?.tags).toEqual({ team: 'recs', env: 'prod' });
+    scenario.expectRemaining(stack.physicalResourceId);
+  });
+
+  test('delivered twice with the same RequestId leaves one tracker, answered with the same attributes', async () => {
+    const stack = scenario.newStack();
+    const request = stack.buildRequest('Create', { properties: scenario.props(), requestId: 'same-request' });
+
+    const first = await stack.send(request);
+    const second = await stack.send(request);
+
+    expect(first.response.Status).toBe('SUCCESS');
+    const onEvents = [...first.invocations, ...second.invocations].filter((invocation) => invocation.handler === 'onEvent');
+    expect(onEvents).toHaveLength(2);
+    expect(onEvents[1].result.PhysicalResourceId).toBe(first.response.PhysicalResourceId);
+    expect(onEvents[1].result.Data).toEqual(first.response.Data);
+    expect(scenario.liveTrackers()).toHaveLength(1);
+    expect(scenario.emulator.callCount('CreateEventTracker')).toBe(2);
+    scenario.expectRemaining(first.response.PhysicalResourceId);
+  });
+
+  test('whose CreateEventTracker answer was lost carries on with the tracker it made', async () => {
+    scenario.setFaults({ bursts: [{ operation: 'CreateEventTracker', count: 1, afterApply: true }] });
+    const stack = scenario.newStack();
+
+    const result = await stack.create(scenario.props());
+
+    expect(result.status).toBe('CREATE_COMPLETE');
+    expect(scenario.emulator.calls('CreateEventTracker').map((call) => call.outcome)).toEqual(['ServiceUnavailable', 'ResourceAlreadyExistsException']);
+    expect(scenario.liveTrackers()).toHaveLength(1);
+    expect(stack.getAtt('TrackingId')).toBe(scenario.liveTrackers()[0].trackingId);
+    scenario.expectRemaining(stack.physicalResourceId);
+  });
+
+  test('fails on a dataset group that holds a foreign tracker, naming it, and leaves it untouched', async () => {
+    const foreign = scenario.foreignTracker('legacy-clicks', scenario.groupArn);
+    const stack = scenario.newStack();
+
+    const result = await stack.create(scenario.props());
+
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(failureReasons(stack)[0]).toContain(`Dataset group ${scenario.groupArn} already has event tracker 'legacy-clicks' (${foreign.arn})`);
+    expect(failureReasons(stack)[0]).toContain(`EventTracker.fromEventTrackerArn(this, 'Tracker', '${foreign.arn}')`);
+    expect(scenario.emulator.callCount('DeleteEventTracker')).toBe(0);
+    scenario.expectRemaining();
+  });
+
+  test('fails when the name is taken in another dataset group, naming that tracker', async () => {
+    const otherGroup = scenario.emulator.createDatasetGroup('other');
+    const foreign = scenario.foreignTracker('shop-clicks', otherGroup);
+    const stack = scenario.newStack();
+
+    await stack.create(scenario.props());
+
+    expect(failureReasons(stack)[0]).toContain(`The event tracker name 'shop-clicks' is already used by ${foreign.arn} in dataset group ${otherGroup}`);
+    scenario.expectRemaining();
+  });
+
+  test('fails on an old same-named tracker instead of adopting it', async () => {
+    const clock = { now: Date.now() - 3 * 60 * 60 * 1000 };
+    await scenario.emulator.stop();
+    scenario = await Scenario.start({ clock: () => clock.now });
+    const old = scenario.foreignTracker('shop-clicks', scenario.groupArn);
+    clock.now = Date.now();
+    const stack = scenario.newStack();
+
+    await stack.create(scenario.props());
+
+    expect(failureReasons(stack)[0]).toMatch(new RegExp(`already has an event tracker named 'shop-clicks' \\(${old.arn}\\), created .*, before this deployment`));
+    scenario.expectRemaining();
+  });
+
+  test('fails with the state when the tracker ends in CREATE FAILED, and the rollback deletes it', async () => {
+    scenario.emulator.injectCreateFailure('shop-clicks');
+    const stack = scenario.newStack();
+
+    const result = await stack.create(scenario.props());
+
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(failureReasons(stack)[0]).toMatch(/^Event tracker 'shop-clicks' \(arn:aws:personalize:us-east-1:123456789012:event-tracker\/[0-9a-f]{8}\) for dataset group .*dataset-group\/shop reached status CREATE FAILED instead of ACTIVE/);
+    expect(stack.requests.map((request) => request.RequestType)).toEqual(['Create', 'Delete']);
+    expect(scenario.emulator.trackers({ includeDeleted: true })[0].status).toBe('DELETED');
+    scenario.expectRemaining();
+  });
+
+  test('waits for a dataset group that is not ACTIVE yet', async () => {
+    const group = scenario.emulator.createDatasetGroup('new-group', { activeAfterMs: 300 });
+    const stack = scenario.newStack();
+
+    const result = await stack.create(scenario.props({ DatasetGroupArn: group }));
+
+    expect(result.status).toBe('CREATE_COMPLETE');
+    expect(scenario.emulator.calls('CreateEventTracker').map((call) => call.outcome)).toContain('ResourceInUseException');
+    scenario.expectRemaining(stack.physicalResourceId);
+  });
+
+  test('fails at deploy time on properties the construct would reject, without calling Personalize', async () => {
+    const stack = scenario.newStack();
+
+    await stack.create(scenario.props({ EventTrackerName: 'bad name', Tags: tags({ 'aws:reserved': 'x' }) }));
+
+    expect(failureReasons(stack)[0]).toMatch(/^Invalid event tracker properties: eventTrackerName 'bad name' does not match .* Tag key 'aws:reserved' starts with 'aws:'/);
+    expect(scenario.emulator.callCount()).toBe(0);
+    scenario.expectRemaining();
+  });
+
+  test('answers within the 4096-byte limit with 63-character names, 50 long tags, and the longest error', async () => {
+    const longName = `n${'x'.repeat(62)}`;
+    const longTags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${String(i).padStart(3, '0')}${'k'.repeat(125)}`, 'v'.repeat(256)]));
+    const stack = scenario.newStack({ logicalResourceId: 'L'.repeat(255) });
+    await stack.create(scenario.props({ EventTrackerName: longName, Tags: tags(longTags) }));
+    expect(stack.status).toBe('CREATE_COMPLETE');
+
+    const longGroup = scenario.emulator.createDatasetGroup(`g${'r'.repeat(62)}`);
+    const foreignNamesake = `f${'y'.repeat(62)}`;
+    scenario.foreignTracker(foreignNamesake, longGroup);
+    const failing = scenario.newStack({ logicalResourceId: 'F'.repeat(255) });
+    await failing.create(scenario.props({ EventTrackerName: `z${'q'.repeat(62)}`, DatasetGroupArn: longGroup }));
+    expect(failing.status).toBe('ROLLBACK_COMPLETE');
+
+    const sizes = [...stack.responses, ...failing.responses].map((response) => response.bytes);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(4096);
+    scenario.expectRemaining(stack.physicalResourceId);
+  });
+
+  test('writes one structured line per step and never the ResponseURL', async () => {
+    const stack = scenario.newStack();
+    await stack.create(scenario.props());
+
+    const lines = stack.logs.map((line) => JSON.parse(line.text));
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) {
+      expect(line).toEqual(expect.objectContaining({ requestType: 'Create', step: expect.any(String) }));
+    }
+    expect(lines.map((line) => line.step)).toEqual(expect.arrayContaining(['received', 'created']));
+    expect(JSON.stringify(lines)).not.toContain('X-Amz-Signature');
+    scenario.expectRemaining(stack.physicalResourceId);
+  });
+});
+
+describe('delete', () => {
+  test('deletes the tracker and waits until Personalize no longer knows it', async () => {
+    const stack = scenario.newStack();
+    await stack.create(scenario.props());
+    const arn = stack.physicalResourceId!;
+
+    const result = await stack.delete();
+
+    expect(result.status).toBe('DELETE_COMPLETE');
+    await expect(scenario.client.send(new DescribeEventTrackerCommand({ eventTrackerArn: arn }))).rejects.toThrow(expect.objectContaining({ name: 'ResourceNotFoundException' }));
+  });
+
+  test('then deleting the dataset group succeeds, because the delete waited', async () => {
+    const stack = scenario.newStack();
+    await stack.create(scenario.props());
+    await stack.delete();
+
+    await expect(scenario.client.send(new DeleteDatasetGroupCommand({ datasetGroupArn: scenario.groupArn }))).resolves.toBeDefined();
+  });
+
+  test('twice succeeds', async () => {
+    const stack = scenario.newStack();
+    await stack.create(scenario.props());
+    const arn = stack.physicalResourceId!;
+    await stack.delete();
+
+    const again = await stack.send(stack.buildRequest('Delete', { properties: scenario.props(), physicalResourceId: arn }));
+
+    expect(again.response.Status).toBe('SUCCESS');
+  });
+
+  test('of a tracker deleted outside the stack succeeds', async () => {
+    const stack = scenario.newStack();
+    await stack.create(scenario.props());
+    scenario.emulator.deleteTrackerBehindTheStacksBack(stack.physicalResourceId!);
+
+    expect((await stack.delete()).status).toBe('DELETE_COMPLETE');
+  });
+
+  test('while the tracker is still being created waits, then deletes it', async () => {
+    const { eventTrackerArn } = await scenario.client.send(new CreateEventTrackerCommand({ name: 'shop-clicks', datasetGroupArn: scenario.groupArn }));
+    const stack = scenario.newStack();
+
+    const result = await stack.send(stack.buildRequest('Delete', { properties: scenario.props(), physicalResourceId: eventTrackerArn! }));
+
+    expect(result.response.Status).toBe('SUCCESS');
+    const history = scenario.emulator.statusHistory(eventTrackerArn!).map((change) => change.status);
+    expect(history).toEqual(['CREATE PENDING', 'CREATE IN_PROGRESS', 'ACTIVE', 'DELETE PENDING', 'DELETE IN_PROGRESS', 'DELETED']);
+    expect(scenario.emulator.calls('DeleteEventTracker').map((call) => call.outcome)).toContain('ResourceInUseException');
+  });
+
+  test('after a create that timed out cleans up in the rollback', async () => {
+    await scenario.emulator.stop();
+    // In AWS time: 30 s in progress, against a Provider that gives up after 20 s.
+    scenario = await Scenario.start({ timings: { trackerCreateInProgressMs: 300 } });
+    const stack = scenario.newStack({ totalTimeout: 200 });
+
+    const result = await stack.create(scenario.props());
+
+    expect(failureReasons(stack)[0]).toMatch(/^Operation timed out/);
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(stack.requests.map((request) => request.RequestType)).toEqual(['Create', 'Delete']);
+  });
+
+  test('of a physical id that is no event tracker ARN succeeds without calling Personalize', async () => {
+    const stack = scenario.newStack();
+
+    const result = await stack.send(stack.buildRequest('Delete', { properties: scenario.props(), physicalResourceId: 'TrackerResource-a1b2c3' }));
+
+    expect(result.response.Status).toBe('SUCCESS');
+    expect(scenario.emulator.callCount()).toBe(0);
+  });
+
+  test('with properties written by an older version (keys missing) still succeeds', async () => {
+    const stack = scenario.newStack();
+    await stack.create(scenario.props({ Tags: tags({ team: 'recs' }) }));
+
+    const result = await stack.send(stack.buildRequest('Delete', { properties: { EventTrackerName: 'shop-clicks' }, physicalResourceId: stack.physicalResourceId }));
+
+    expect(result.response.Status).toBe('SUCCESS');
+  });
+});

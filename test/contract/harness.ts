@@ -1,0 +1,163 @@
+import * as path from 'path';
+import { PersonalizeClient } from '@aws-sdk/client-personalize';
+import { CloudFormationStack, CloudFormationStackOptions } from '../driver';
+import { EmulatorOptions, PersonalizeEmulator, TrackerSnapshot } from '../emulator/personalize-emulator';
+
+/** The handler as the npm package ships it (built by `projen bundle:handler`, which `projen test` runs first). */
+export const HANDLER = path.join(__dirname, '..', '..', 'assets', 'event-tracker', 'index.js');
+
+/**
+ * Time runs 100 times faster than in AWS: the handler's own waits (EVENT_TRACKER_TIME_SCALE), the
+ * Provider's 5 s poll interval and 20 min total timeout, the Lambda timeouts, and the emulator's
+ * status durations all shrink alike, so every scenario keeps the real proportions.
+ */
+export const TIME_SCALE = 0.01;
+export const QUERY_INTERVAL_MS = 5_000 * TIME_SCALE;
+const TOTAL_TIMEOUT_MS = 20 * 60_000 * TIME_SCALE;
+// The SDK's retry backoff is not compressed: Lambda timeouts are, only as far as it allows.
+const ON_EVENT_TIMEOUT_MS = 20_000;
+const IS_COMPLETE_TIMEOUT_MS = 10_000;
+
+/** A tracker turns ACTIVE after 70 ms here, i.e. 7 s in AWS time. */
+export const TIMINGS = {
+  trackerCreatePendingMs: 20,
+  trackerCreateInProgressMs: 50,
+  trackerDeletePendingMs: 10,
+  trackerDeleteInProgressMs: 30,
+  datasetGroupActiveMs: 0,
+};
+
+/** Properties as the EventTracker construct renders them. */
+// A type, not an interface, so that it fits the driver's index-signature property type.
+export type TrackerProperties = {
+  readonly EventTrackerName?: string;
+  readonly DatasetGroupArn?: string;
+  readonly Tags?: Array<{ Key: string; Value: string }>;
+  readonly RetainOnReplacement?: string;
+};
+
+/** One scenario: a fresh emulator, the handler pointed at it, and the stacks driven against it. */
+export class Scenario {
+  public static async start(options: EmulatorOptions = {}): Promise<Scenario> {
+    const emulator = await PersonalizeEmulator.start({ seed: 7, ...options, timings: { ...TIMINGS, ...options.timings } });
+    return new Scenario(emulator, options.faults !== undefined);
+  }
+
+  public readonly client: PersonalizeClient;
+  public readonly groupArn: string;
+  public readonly stacks: CloudFormationStack[] = [];
+  private readonly savedEnv = { ...process.env };
+  private expectedArns: string[] = [];
+  private foreignAtStart: TrackerSnapshot[] = [];
+  private withFaults: boolean;
+
+  private constructor(public readonly emulator: PersonalizeEmulator, withFaults: boolean) {
+    this.withFaults = withFaults;
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_PERSONALIZE: emulator.endpoint,
+      AWS_REGION: emulator.region,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      EVENT_TRACKER_TIME_SCALE: String(TIME_SCALE),
+    });
+    this.client = new PersonalizeClient({ ...emulator.clientConfig(), maxAttempts: 10 });
+    this.groupArn = emulator.createDatasetGroup('shop');
+  }
+
+  /** A CloudFormation stack holding one EventTracker custom resource, served by the bundled handler. */
+  public newStack(options: Partial<CloudFormationStackOptions> = {}): CloudFormationStack {
+    const stack = new CloudFormationStack({
+      handlerPath: HANDLER,
+      queryInterval: QUERY_INTERVAL_MS,
+      totalTimeout: TOTAL_TIMEOUT_MS,
+      onEvent: { timeoutMs: ON_EVENT_TIMEOUT_MS },
+      isComplete: { timeoutMs: IS_COMPLETE_TIMEOUT_MS },
+      resourceType: 'Custom::PersonalizeEventTracker',
+      logicalResourceId: 'TrackerResource',
+      stackName: `Scenario${this.stacks.length}`,
+      ...options,
+    });
+    this.stacks.push(stack);
+    return stack;
+  }
+
+  public props(overrides: TrackerProperties = {}): TrackerProperties {
+    return { EventTrackerName: 'shop-clicks', DatasetGroupArn: this.groupArn, ...overrides };
+  }
+
+  /** A tracker someone else owns, to prove the stack never touches it. */
+  public foreignTracker(name: string, datasetGroupArn: string): TrackerSnapshot {
+    const tracker = this.emulator.createForeignTracker({ name, datasetGroupArn, tags: [{ tagKey: 'owner', tagValue: 'someone-else' }] });
+    this.foreignAtStart.push(tracker);
+    return tracker;
+  }
+
+  /** The trackers the scenario expects to be left when it ends (besides foreign ones). */
+  public expectRemaining(...arns: Array<string | undefined>): void {
+    this.expectedArns = arns.filter((arn): arn is string => arn !== undefined);
+  }
+
+  public liveTrackers(): TrackerSnapshot[] {
+    return this.emulator.trackers().filter((tracker) => !tracker.foreign);
+  }
+
+  public setFaults(...args: Parameters<PersonalizeEmulator['setFaults']>): void {
+    this.withFaults = true;
+    this.emulator.setFaults(...args);
+  }
+
+  /** The invariants every scenario must keep, then teardown. */
+  public async finish(): Promise<void> {
+    try {
+      // Nothing leaked: no tracker but the expected ones.
+      expect(this.liveTrackers().map((tracker) => tracker.arn).sort()).toEqual([...this.expectedArns].sort());
+      // No foreign tracker changed.
+      for (const before of this.foreignAtStart) {
+        expect(this.emulator.tracker(before.arn)).toEqual(before);
+      }
+      if (!this.withFaults) {
+        this.expectCreateCallBudget();
+      }
+      // Logs never hold the pre-signed ResponseURL.
+      for (const stack of this.stacks) {
+        expect(stack.responseUrlLeaks()).toEqual([]);
+        for (const response of stack.responses) {
+          expect(response.tooLarge).toBe(false);
+        }
+      }
+    } finally {
+      this.client.destroy();
+      await this.emulator.stop();
+      process.env = this.savedEnv;
+    }
+  }
+
+  /** API calls per successful create <= ceil(time from the request to ACTIVE / poll interval) + 3. */
+  private expectCreateCallBudget(): void {
+    for (const stack of this.stacks) {
+      const requests = stack.timeline.filter((entry) => entry.kind === 'request');
+      const responses = stack.timeline.filter((entry) => entry.kind === 'response');
+      requests.forEach((request, i) => {
+        const response = responses[i];
+        if (request.kind !== 'request' || request.request.RequestType !== 'Create' || response?.kind !== 'response' || response.response.Status !== 'SUCCESS') {
+          return;
+        }
+        const history = this.emulator.statusHistory(response.response.PhysicalResourceId);
+        const activeAt = history.find((change) => change.status === 'ACTIVE')?.at ?? Infinity;
+        const calls = this.emulator.calls().filter((call) => call.at >= request.at && call.at <= response.at).length;
+        const budget = Math.ceil((activeAt - request.at) / QUERY_INTERVAL_MS) + 3;
+        expect({ request: request.request.RequestId, calls }).toEqual({ request: request.request.RequestId, calls: Math.min(calls, budget) });
+      });
+    }
+  }
+}
+
+/** CloudFormation's failure reason as the stack shows it. */
+export function failureReasons(stack: CloudFormationStack): string[] {
+  return stack.responses.filter((entry) => entry.response.Status === 'FAILED').map((entry) => entry.response.Reason);
+}
+
+/** Tags in the order the construct renders them. */
+export function tags(record: Record<string, string>): Array<{ Key: string; Value: string }> {
+  return Object.entries(record).sort(([a], [b]) => a.localeCompare(b)).map(([Key, Value]) => ({ Key, Value }));
+}
