@@ -104,7 +104,7 @@ project.addTask('bench', {
   ],
 });
 
-project.gitignore.addPatterns('/assets/', 'cdk.out/', '*.cdk.out/');
+project.gitignore.addPatterns('/assets/', 'cdk.out/', '*.cdk.out/', '/test/.readme-*/');
 project.addPackageIgnore('/lambda/');
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/bench/');
