@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, TagManager, TagType, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnDeletionPolicy, CfnResource, CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, TagManager, TagType, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { aws_personalize as personalizeRefs } from 'aws-cdk-lib/interfaces';
@@ -7,7 +7,7 @@ import { defaultEventTrackerName } from './private/default-name';
 import { EventTrackerProvider, SERVICE_TIMEOUT } from './private/event-tracker-provider';
 import { AttributeKey, EVENT_TRACKER_RESOURCE_TYPE, ResourcePropertyKey } from './private/handler-contract';
 import { claimDatasetGroup } from './private/one-tracker-per-dataset-group';
-import { validateEventTrackerProps, validateTags } from './private/validate-event-tracker-props';
+import { validateEventTrackerProps, validateRemovalPolicy, validateTags } from './private/validate-event-tracker-props';
 
 /**
  * An Amazon Personalize event tracker, created in this app or imported.
@@ -238,6 +238,8 @@ export class EventTracker extends EventTrackerBase implements ITaggable {
    */
   public readonly tags: TagManager;
 
+  private readonly resource: CustomResource;
+
   constructor(scope: Construct, id: string, props: EventTrackerProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
@@ -258,14 +260,28 @@ export class EventTracker extends EventTrackerBase implements ITaggable {
         [ResourcePropertyKey.EVENT_TRACKER_NAME]: this.eventTrackerName,
         [ResourcePropertyKey.DATASET_GROUP_ARN]: this.datasetGroupArn,
         [ResourcePropertyKey.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
-        [ResourcePropertyKey.RETAIN_ON_REPLACEMENT]: removalPolicy === RemovalPolicy.DESTROY ? undefined : 'true',
+        // Read at synth time, so that applyRemovalPolicy() after construction counts too.
+        [ResourcePropertyKey.RETAIN_ON_REPLACEMENT]: Lazy.any({
+          produce: () => (cfnResource().cfnOptions.updateReplacePolicy === CfnDeletionPolicy.RETAIN ? 'true' : undefined),
+        }),
       },
     });
+    const cfnResource = () => resource.node.defaultChild as CfnResource;
+    this.resource = resource;
     this.eventTrackerArn = resource.getAttString(AttributeKey.EVENT_TRACKER_ARN);
     this.trackingId = resource.getAttString(AttributeKey.TRACKING_ID);
 
     claimDatasetGroup(this, props.datasetGroup, this.datasetGroupArn);
     this.node.addValidation({ validate: () => validateTags(this.tags) });
+  }
+
+  /**
+   * Applies a removal policy to the tracker's custom resource. `RETAIN` also keeps the old tracker
+   * when the tracker is replaced.
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    validateRemovalPolicy(policy);
+    this.resource.applyRemovalPolicy(policy);
   }
 }
 

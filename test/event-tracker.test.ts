@@ -202,9 +202,19 @@ describe('new EventTracker', () => {
       expect(trackerProperties(template).RetainOnReplacement).toBe('true');
     });
 
+    test('applyRemovalPolicy(RETAIN) after construction also keeps the tracker on replacement', () => {
+      const tracker = new EventTracker(stack, 'Tracker', { datasetGroup });
+      tracker.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      const template = Template.fromStack(stack);
+      template.hasResource(EVENT_TRACKER, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(trackerProperties(template).RetainOnReplacement).toBe('true');
+    });
+
     test('fails for SNAPSHOT, which an event tracker does not have', () => {
       expect(() => new EventTracker(stack, 'Tracker', { datasetGroup, removalPolicy: RemovalPolicy.SNAPSHOT }))
         .toThrow(/removalPolicy SNAPSHOT is not supported.*Use RemovalPolicy.DESTROY or RemovalPolicy.RETAIN/);
+      const tracker = new EventTracker(stack, 'Other', { datasetGroup: new CfnDatasetGroup(stack, 'OtherGroup', { name: 'other' }) });
+      expect(() => tracker.applyRemovalPolicy(RemovalPolicy.SNAPSHOT)).toThrow(/removalPolicy SNAPSHOT is not supported/);
     });
   });
 

@@ -9,11 +9,24 @@ export function validateEventTrackerProps(props: EventTrackerProps, removalPolic
     ...(props.eventTrackerName !== undefined && !Token.isUnresolved(props.eventTrackerName) ? eventTrackerNameProblems(props.eventTrackerName) : []),
     ...(!Token.isUnresolved(datasetGroupArn) ? datasetGroupArnProblems(datasetGroupArn) : []),
     ...tagProblems(resolvedPairs(Object.entries(props.tags ?? {}))),
-    ...(removalPolicy === RemovalPolicy.SNAPSHOT ? ['removalPolicy SNAPSHOT is not supported: an event tracker has no snapshot. Use RemovalPolicy.DESTROY or RemovalPolicy.RETAIN.'] : []),
+    ...removalPolicyProblems(removalPolicy),
   ];
   if (problems.length > 0) {
     throw new Error(problems.join('\n'));
   }
+}
+
+export function validateRemovalPolicy(removalPolicy: RemovalPolicy): void {
+  const problems = removalPolicyProblems(removalPolicy);
+  if (problems.length > 0) {
+    throw new Error(problems.join('\n'));
+  }
+}
+
+function removalPolicyProblems(removalPolicy: RemovalPolicy): string[] {
+  return removalPolicy === RemovalPolicy.SNAPSHOT
+    ? ['removalPolicy SNAPSHOT is not supported: an event tracker has no snapshot. Use RemovalPolicy.DESTROY or RemovalPolicy.RETAIN.']
+    : [];
 }
 
 /** The final tags, once Tags.of() has added its own (validation runs after aspects). */
