@@ -56,7 +56,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 60_000,
-      coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/assets/'],
     },
   },
 });
