@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, CfnDeletionPolicy, CfnResource, CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, TagManager, TagType, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnDeletionPolicy, CfnResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, TagManager, TagType, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { aws_personalize as personalizeRefs } from 'aws-cdk-lib/interfaces';
@@ -238,8 +238,6 @@ export class EventTracker extends EventTrackerBase implements ITaggable {
    */
   public readonly tags: TagManager;
 
-  private readonly resource: CustomResource;
-
   constructor(scope: Construct, id: string, props: EventTrackerProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
@@ -251,25 +249,24 @@ export class EventTracker extends EventTrackerBase implements ITaggable {
 
     const provider = EventTrackerProvider.getOrCreate(this);
     provider.allowDatasetGroup(this.datasetGroupArn);
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      resourceType: EVENT_TRACKER_RESOURCE_TYPE,
-      serviceTimeout: SERVICE_TIMEOUT,
-      removalPolicy,
+    // A CfnResource of the custom type, as CustomResource would make, one construct fewer per tracker.
+    const resource = new CfnResource(this, 'Resource', {
+      type: EVENT_TRACKER_RESOURCE_TYPE,
       properties: {
+        ServiceToken: provider.serviceToken,
+        ServiceTimeout: String(SERVICE_TIMEOUT.toSeconds()),
         [ResourcePropertyKey.EVENT_TRACKER_NAME]: this.eventTrackerName,
         [ResourcePropertyKey.DATASET_GROUP_ARN]: this.datasetGroupArn,
         [ResourcePropertyKey.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
         // Read at synth time, so that applyRemovalPolicy() after construction counts too.
         [ResourcePropertyKey.RETAIN_ON_REPLACEMENT]: Lazy.any({
-          produce: () => (cfnResource().cfnOptions.updateReplacePolicy === CfnDeletionPolicy.RETAIN ? 'true' : undefined),
+          produce: () => (resource.cfnOptions.updateReplacePolicy === CfnDeletionPolicy.RETAIN ? 'true' : undefined),
         }),
       },
     });
-    const cfnResource = () => resource.node.defaultChild as CfnResource;
-    this.resource = resource;
-    this.eventTrackerArn = resource.getAttString(AttributeKey.EVENT_TRACKER_ARN);
-    this.trackingId = resource.getAttString(AttributeKey.TRACKING_ID);
+    resource.applyRemovalPolicy(removalPolicy);
+    this.eventTrackerArn = Token.asString(resource.getAtt(AttributeKey.EVENT_TRACKER_ARN));
+    this.trackingId = Token.asString(resource.getAtt(AttributeKey.TRACKING_ID));
 
     claimDatasetGroup(this, props.datasetGroup, this.datasetGroupArn);
     this.node.addValidation({ validate: () => validateTags(this.tags) });
@@ -281,7 +278,7 @@ export class EventTracker extends EventTrackerBase implements ITaggable {
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
     validateRemovalPolicy(policy);
-    this.resource.applyRemovalPolicy(policy);
+    super.applyRemovalPolicy(policy);
   }
 }
 

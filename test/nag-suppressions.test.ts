@@ -39,19 +39,30 @@ test('cdk-nag still reports what a user adds next to a tracker', () => {
 
 test('every suppression names its rule and reason, and wildcard suppressions say what they apply to', () => {
   const stack = stackWithTrackers();
-  const suppressions = stack.node.findAll()
-    .filter(CfnResource.isCfnResource)
-    .flatMap((resource) => (resource.getMetadata('cdk_nag')?.rules_to_suppress ?? []) as any[]);
+  const resources = stack.node.findAll().filter(CfnResource.isCfnResource);
+  const suppressions = resources.flatMap((resource) => (resource.getMetadata('cdk_nag')?.rules_to_suppress ?? []) as any[]);
+  // Each rule is suppressed only on the type of resource it checks.
+  const typesByRule: Record<string, string> = {
+    'AwsSolutions-IAM5': 'AWS::IAM::Policy',
+    'AwsSolutions-L1': 'AWS::Lambda::Function',
+    'AwsSolutions-SF1': 'AWS::StepFunctions::StateMachine',
+    'AwsSolutions-SF2': 'AWS::StepFunctions::StateMachine',
+  };
+  for (const resource of resources) {
+    for (const suppression of (resource.getMetadata('cdk_nag')?.rules_to_suppress ?? []) as any[]) {
+      expect([suppression.id, resource.cfnResourceType]).toEqual([suppression.id, typesByRule[suppression.id]]);
+    }
+  }
 
   expect(suppressions.length).toBeGreaterThan(0);
   for (const suppression of suppressions) {
     expect(suppression.id).toMatch(/^AwsSolutions-[A-Z]+\d+$/);
     expect(suppression.reason.length).toBeGreaterThan(20);
-    if (suppression.id === 'AwsSolutions-IAM4' || suppression.id === 'AwsSolutions-IAM5') {
+    if (suppression.id === 'AwsSolutions-IAM5') {
       expect(suppression.applies_to.length).toBeGreaterThan(0);
     }
   }
   expect(new Set(suppressions.map((s) => s.id))).toEqual(new Set([
-    'AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-SF1', 'AwsSolutions-SF2',
+    'AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-SF1', 'AwsSolutions-SF2',
   ]));
 });

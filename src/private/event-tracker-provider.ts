@@ -92,15 +92,30 @@ export class EventTrackerProvider extends Construct {
       role,
       logGroup,
     });
+    // Roles for the framework's functions (one for onEvent, one shared by isComplete and onTimeout,
+    // instead of one each), logging to the provider's log group without a managed policy.
+    const frameworkOnEventRole = this.frameworkRole('FrameworkOnEventRole', logGroup);
+    const frameworkCompleteAndTimeoutRole = this.frameworkRole('FrameworkCompleteAndTimeoutRole', logGroup);
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler,
       isCompleteHandler,
+      frameworkOnEventRole,
+      frameworkCompleteAndTimeoutRole,
       queryInterval: QUERY_INTERVAL,
       totalTimeout: TOTAL_TIMEOUT,
       logGroup,
     });
     this.serviceToken = provider.serviceToken;
     this.suppressNagFindings(role, [onEventHandler, isCompleteHandler], provider);
+  }
+
+  private frameworkRole(id: string, logGroup: logs.ILogGroup): iam.Role {
+    const role = new iam.Role(this, id, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'The custom resource Provider framework of the Personalize event trackers',
+    });
+    logGroup.grantWrite(role);
+    return role;
   }
 
   /** Lets the handler create a tracker in this dataset group. */
@@ -111,33 +126,29 @@ export class EventTrackerProvider extends Construct {
     }
   }
 
-  private suppressNagFindings(role: iam.Role, handlers: lambda.Function[], provider: cr.Provider): void {
-    addNagSuppressions(role, [{
+  private suppressNagFindings(handlerRole: iam.Role, handlers: lambda.Function[], provider: cr.Provider): void {
+    addNagSuppressions(handlerRole, [{
       id: 'AwsSolutions-IAM5',
       reason: 'Event tracker ARNs are assigned by Personalize at creation, so the handler gets the event-tracker/* ARNs of this account and region; ListEventTrackers supports no resource-level permission.',
       appliesTo: ['Resource::arn:<AWS::Partition>:personalize:<AWS::Region>:<AWS::AccountId>:event-tracker/*', 'Resource::*'],
-    }]);
+    }], 'AWS::IAM::Policy');
+    const invokeVersions = {
+      id: 'AwsSolutions-IAM5',
+      reason: 'The aws-cdk-lib Provider framework invokes the handler functions by ARN and by any version or alias (function-arn:*).',
+      appliesTo: [{ regex: '/^Resource::<.*\\.Arn>:\\*$/g' }],
+    };
+    addNagSuppressions(this, [invokeVersions], 'AWS::IAM::Policy', (policy) => !policy.node.path.startsWith(handlerRole.node.path));
     for (const handler of handlers) {
       addNagSuppressions(handler, [{
         id: 'AwsSolutions-L1',
         reason: 'The handler bundle is built and tested for the Node.js runtime it names; library releases move it to newer runtimes.',
-      }]);
+      }], 'AWS::Lambda::Function');
     }
+    addNagSuppressions(provider, [{
+      id: 'AwsSolutions-L1',
+      reason: 'The aws-cdk-lib Provider framework picks its functions\' runtime (the latest Node.js runtime of the region).',
+    }], 'AWS::Lambda::Function');
     addNagSuppressions(provider, [
-      {
-        id: 'AwsSolutions-IAM4',
-        reason: 'The aws-cdk-lib Provider framework gives its own functions the AWS managed AWSLambdaBasicExecutionRole.',
-        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
-      },
-      {
-        id: 'AwsSolutions-IAM5',
-        reason: 'The aws-cdk-lib Provider framework lets its functions invoke every version of the handler functions (function-arn:*).',
-        appliesTo: [{ regex: '/^Resource::<.*\\.Arn>:\\*$/g' }],
-      },
-      {
-        id: 'AwsSolutions-L1',
-        reason: 'The aws-cdk-lib Provider framework picks its functions\' runtime (the latest Node.js runtime of the region).',
-      },
       {
         id: 'AwsSolutions-SF1',
         reason: 'The Provider framework\'s waiter state machine only polls isComplete; every step is logged by the functions it calls.',
@@ -146,6 +157,6 @@ export class EventTrackerProvider extends Construct {
         id: 'AwsSolutions-SF2',
         reason: 'The Provider framework\'s waiter state machine only polls isComplete; X-Ray adds nothing to a single Lambda task.',
       },
-    ]);
+    ], 'AWS::StepFunctions::StateMachine');
   }
 }

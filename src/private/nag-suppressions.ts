@@ -9,12 +9,17 @@ export interface NagSuppression {
 }
 
 /**
- * Writes suppressions in the metadata format cdk-nag reads (what NagSuppressions writes), so users
+ * Writes suppressions on the resources of one type under `scope` in the metadata format cdk-nag reads (what NagSuppressions writes), so users
  * who run cdk-nag see no finding for what this library creates, without the library depending on it.
  */
-export function addNagSuppressions(scope: IConstruct, suppressions: NagSuppression[], resourceType?: string): void {
+export function addNagSuppressions(
+  scope: IConstruct,
+  suppressions: NagSuppression[],
+  resourceType: string,
+  filter: (resource: CfnResource) => boolean = () => true,
+): void {
   for (const construct of scope.node.findAll()) {
-    if (!CfnResource.isCfnResource(construct) || (resourceType && construct.cfnResourceType !== resourceType)) {
+    if (!CfnResource.isCfnResource(construct) || construct.cfnResourceType !== resourceType || !filter(construct)) {
       continue;
     }
     const existing = construct.getMetadata('cdk_nag')?.rules_to_suppress ?? [];
