@@ -70,28 +70,22 @@ export class EventTrackerProvider extends Construct {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['personalize:ListEventTrackers'], resources: ['*'] }));
 
     const code = lambda.Code.fromAsset(HANDLER_ASSET);
-    // The bundle targets Node.js 22 syntax, and is tested on that and later versions.
-    const runtime = lambda.Runtime.NODEJS_24_X;
-    const onEventHandler = new lambda.Function(this, 'OnEventHandler', {
+    const handlerFunction = (functionId: string, handler: string, timeout: Duration, description: string) => new lambda.Function(this, functionId, {
       code,
-      runtime,
-      handler: 'index.onEvent',
-      description: 'Personalize event tracker custom resource: CreateEventTracker / DeleteEventTracker',
-      timeout: ON_EVENT_TIMEOUT,
+      // The bundle targets Node.js 22 syntax, and is tested on that and later versions.
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler,
+      timeout,
+      description,
       memorySize: 256,
       role,
       logGroup,
     });
-    const isCompleteHandler = new lambda.Function(this, 'IsCompleteHandler', {
-      code,
-      runtime,
-      handler: 'index.isComplete',
-      description: 'Personalize event tracker custom resource: waits for ACTIVE, or for the deletion',
-      timeout: Duration.minutes(1),
-      memorySize: 256,
-      role,
-      logGroup,
-    });
+    const onEventHandler = handlerFunction('OnEventHandler', 'index.onEvent', ON_EVENT_TIMEOUT,
+      'Personalize event tracker custom resource: CreateEventTracker / DeleteEventTracker');
+    const isCompleteHandler = handlerFunction('IsCompleteHandler', 'index.isComplete', Duration.minutes(1),
+      'Personalize event tracker custom resource: waits for ACTIVE, or for the deletion');
+
     // Roles for the framework's functions (one for onEvent, one shared by isComplete and onTimeout,
     // instead of one each), logging to the provider's log group without a managed policy.
     const frameworkOnEventRole = this.frameworkRole('FrameworkOnEventRole', logGroup);
@@ -109,6 +103,14 @@ export class EventTrackerProvider extends Construct {
     this.suppressNagFindings(role, [onEventHandler, isCompleteHandler], provider);
   }
 
+  /** Lets the handler create a tracker in this dataset group. */
+  public allowDatasetGroup(datasetGroupArn: string): void {
+    if (!this.datasetGroupArns.has(datasetGroupArn)) {
+      this.datasetGroupArns.add(datasetGroupArn);
+      this.datasetGroupStatement.addResources(datasetGroupArn);
+    }
+  }
+
   private frameworkRole(id: string, logGroup: logs.ILogGroup): iam.Role {
     const role = new iam.Role(this, id, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -116,14 +118,6 @@ export class EventTrackerProvider extends Construct {
     });
     logGroup.grantWrite(role);
     return role;
-  }
-
-  /** Lets the handler create a tracker in this dataset group. */
-  public allowDatasetGroup(datasetGroupArn: string): void {
-    if (!this.datasetGroupArns.has(datasetGroupArn)) {
-      this.datasetGroupArns.add(datasetGroupArn);
-      this.datasetGroupStatement.addResources(datasetGroupArn);
-    }
   }
 
   private suppressNagFindings(handlerRole: iam.Role, handlers: lambda.Function[], provider: cr.Provider): void {
