@@ -56,6 +56,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/isolated-tmpdir.ts'],
       coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/assets/'],
     },
   },
@@ -80,6 +81,7 @@ const typecheck = project.addTask('typecheck', {
   steps: [
     { exec: 'tsc --noEmit -p lambda/tsconfig.json' },
     { exec: 'tsc --noEmit -p test/tsconfig.json' },
+    { exec: 'tsc --noEmit -p examples/tsconfig.json' },
   ],
 });
 

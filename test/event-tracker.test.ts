@@ -3,7 +3,6 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnDatasetGroup } from 'aws-cdk-lib/aws-personalize';
 import { EventTracker, ExistingDatasetGroup } from '../src';
-import { cleanUpCdkOut } from './helpers/cdk-out';
 
 const EVENT_TRACKER = 'Custom::PersonalizeEventTracker';
 const DATASET_GROUP_ARN = 'arn:aws:personalize:us-east-1:123456789012:dataset-group/existing';
@@ -18,8 +17,6 @@ beforeEach(() => {
   stack = new Stack(app, 'Personalize');
   datasetGroup = new CfnDatasetGroup(stack, 'Group', { name: 'group' });
 });
-
-afterAll(cleanUpCdkOut);
 
 function trackerProperties(template: Template): Record<string, any> {
   const resources = Object.values(template.findResources(EVENT_TRACKER));

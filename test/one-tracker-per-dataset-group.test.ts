@@ -1,11 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { CfnDatasetGroup } from 'aws-cdk-lib/aws-personalize';
 import { EventTracker, ExistingDatasetGroup } from '../src';
-import { cleanUpCdkOut } from './helpers/cdk-out';
 
 const DATASET_GROUP_ARN = 'arn:aws:personalize:us-east-1:123456789012:dataset-group/existing';
-
-afterAll(cleanUpCdkOut);
 
 test('fails when two trackers in a stack use one dataset group, naming both', () => {
   const app = new App();
