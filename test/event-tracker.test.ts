@@ -177,6 +177,24 @@ describe('new EventTracker', () => {
       expect(wildcard).toEqual([{ Effect: 'Allow', Action: 'personalize:ListEventTrackers', Resource: '*' }]);
     });
 
+    test('list up to 40 dataset groups, then name them all with dataset-group/* to stay within IAM size limits', () => {
+      const listed = (count: number) => {
+        const big = new Stack(new App(), 'Big');
+        for (let i = 0; i < count; i++) {
+          new EventTracker(big, `Tracker${i}`, { datasetGroup: new CfnDatasetGroup(big, `Group${i}`, { name: `g${i}` }) });
+        }
+        const statement = handlerPolicyStatements(Template.fromStack(big)).find((s) => s.Action === 'personalize:CreateEventTracker');
+        return [statement.Resource].flat();
+      };
+      expect(listed(40)).toHaveLength(40);
+      const resources = listed(41);
+      expect(resources).toHaveLength(41);
+      expect(resources[40]).toEqual({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':personalize:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':dataset-group/*']],
+      });
+      expect(listed(60)).toHaveLength(41);
+    });
+
     test('name an existing dataset group by its ARN', () => {
       new EventTracker(stack, 'Tracker', { datasetGroup: ExistingDatasetGroup.fromDatasetGroupArn(stack, 'Existing', DATASET_GROUP_ARN) });
       expect(handlerPolicyStatements(Template.fromStack(stack))).toContainEqual({

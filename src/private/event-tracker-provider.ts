@@ -13,6 +13,11 @@ import { addNagSuppressions } from './nag-suppressions';
  */
 export const QUERY_INTERVAL = Duration.seconds(5);
 export const TOTAL_TIMEOUT = Duration.minutes(20);
+/**
+ * The handler role lists the stack's dataset groups up to this many (about 4 KB of policy); beyond,
+ * one `dataset-group/*` ARN keeps the policy under IAM's 10,240-character limit for a role.
+ */
+export const MAX_LISTED_DATASET_GROUPS = 40;
 /** Long enough for onEvent to wait out the deletion of a replaced tracker. */
 export const ON_EVENT_TIMEOUT = Duration.minutes(10);
 /** CloudFormation gives up after this instead of its default hour, even if a handler crashed. */
@@ -33,6 +38,7 @@ export class EventTrackerProvider extends Construct {
 
   public readonly serviceToken: string;
   private readonly datasetGroupStatement: iam.PolicyStatement;
+  private readonly allDatasetGroups: string;
   private readonly datasetGroupArns = new Set<string>();
 
   private constructor(scope: Construct, id: string) {
@@ -65,6 +71,12 @@ export class EventTrackerProvider extends Construct {
       resources: [eventTrackers],
     }));
     this.datasetGroupStatement = new iam.PolicyStatement({ actions: ['personalize:CreateEventTracker'] });
+    this.allDatasetGroups = stack.formatArn({
+      service: 'personalize',
+      resource: 'dataset-group',
+      resourceName: '*',
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
     role.addToPrincipalPolicy(this.datasetGroupStatement);
     // ListEventTrackers supports no resource-level permission.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['personalize:ListEventTrackers'], resources: ['*'] }));
@@ -103,11 +115,20 @@ export class EventTrackerProvider extends Construct {
     this.suppressNagFindings(role, [onEventHandler, isCompleteHandler], provider);
   }
 
-  /** Lets the handler create a tracker in this dataset group. */
+  /**
+   * Lets the handler create a tracker in this dataset group. Past MAX_LISTED_DATASET_GROUPS, the
+   * statement names all dataset groups of the account and region instead, so the role's policy stays
+   * within IAM's size limits however many trackers the stack has.
+   */
   public allowDatasetGroup(datasetGroupArn: string): void {
-    if (!this.datasetGroupArns.has(datasetGroupArn)) {
-      this.datasetGroupArns.add(datasetGroupArn);
+    if (this.datasetGroupArns.has(datasetGroupArn)) {
+      return;
+    }
+    this.datasetGroupArns.add(datasetGroupArn);
+    if (this.datasetGroupArns.size <= MAX_LISTED_DATASET_GROUPS) {
       this.datasetGroupStatement.addResources(datasetGroupArn);
+    } else if (this.datasetGroupArns.size === MAX_LISTED_DATASET_GROUPS + 1) {
+      this.datasetGroupStatement.addResources(this.allDatasetGroups);
     }
   }
 
@@ -123,8 +144,13 @@ export class EventTrackerProvider extends Construct {
   private suppressNagFindings(handlerRole: iam.Role, handlers: lambda.Function[], provider: cr.Provider): void {
     addNagSuppressions(handlerRole, [{
       id: 'AwsSolutions-IAM5',
-      reason: 'Event tracker ARNs are assigned by Personalize at creation, so the handler gets the event-tracker/* ARNs of this account and region; ListEventTrackers supports no resource-level permission.',
-      appliesTo: ['Resource::arn:<AWS::Partition>:personalize:<AWS::Region>:<AWS::AccountId>:event-tracker/*', 'Resource::*'],
+      reason: 'Event tracker ARNs are assigned by Personalize at creation, so the handler gets the event-tracker/* ARNs of this account and region; '
+        + 'ListEventTrackers supports no resource-level permission; a stack with more than 40 dataset groups names them all with dataset-group/* to stay within IAM policy size limits.',
+      appliesTo: [
+        'Resource::arn:<AWS::Partition>:personalize:<AWS::Region>:<AWS::AccountId>:event-tracker/*',
+        'Resource::arn:<AWS::Partition>:personalize:<AWS::Region>:<AWS::AccountId>:dataset-group/*',
+        'Resource::*',
+      ],
     }], 'AWS::IAM::Policy');
     const invokeVersions = {
       id: 'AwsSolutions-IAM5',
