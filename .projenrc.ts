@@ -82,6 +82,7 @@ const typecheck = project.addTask('typecheck', {
     { exec: 'tsc --noEmit -p lambda/tsconfig.json' },
     { exec: 'tsc --noEmit -p test/tsconfig.json' },
     { exec: 'tsc --noEmit -p examples/tsconfig.json' },
+    { exec: 'tsc --noEmit -p bench/tsconfig.json' },
   ],
 });
 
