@@ -1,10 +1,16 @@
-// The app that `cdk synth` would run, for the end-to-end synth time: compiled to JavaScript once per bench
-// run (see compileSynthApp in synth-time.ts) and run in a fresh `node` process per measurement, as the CDK
-// CLI runs an app: node <app> loads the modules, builds the app, synthesizes it and exits.
+// The app that `cdk synth` runs, for the synth time: compiled to JavaScript once per bench run (see
+// compileSynthApp in synth-time.ts) and run in a fresh `node` process per measurement, either directly, as
+// the CDK CLI runs an app (node <app> loads the modules, builds the app, synthesizes it and exits), or under
+// the real CLI:
 //
 //   node synth-app.js <variant> <trackers> <outdir>
+//   cdk synth --app "node synth-app.js <variant> <trackers>" --output <outdir> --no-notices --quiet
 //
-// Prints one line of JSON (SynthAppTimes) to stdout; the parent times the whole process.
+// Under the CLI, the app writes where the CLI tells it (CDK_OUTDIR, which the CLI sets for the app and then
+// reads); without it, into <outdir>. Writes one line of JSON (SynthAppTimes) to the file named by
+// BENCH_SYNTH_APP_TIMES if set (the CLI would mix the app's stdout into its own output), else to stdout;
+// the parent times the whole process.
+import { writeFileSync } from 'fs';
 import { Module } from 'module';
 
 /** In milliseconds, read by the parent. */
@@ -15,6 +21,8 @@ export interface SynthAppTimes {
   readonly requireMs: number;
   /** When app.synth() returned, from the process's time origin. */
   readonly endedMs: number;
+  /** The process's time origin (performance.timeOrigin, ms since the epoch), to place the app's run inside the CLI's. */
+  readonly originEpochMs: number;
 }
 
 const startedMs = performance.now();
@@ -36,13 +44,18 @@ loader._load = function timedLoad(this: unknown, ...args: unknown[]) {
   }
 };
 
-const [variant, trackers, outdir] = process.argv.slice(2);
+const [variant, trackers, outdirArg] = process.argv.slice(2);
+// The CLI sets CDK_OUTDIR for the app, and reads the cloud assembly from there.
+const outdir = process.env.CDK_OUTDIR || outdirArg;
 // Loaded here, not imported at the top, so that the timer above is in place first.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildApp, isVariant } = require('./variants') as typeof import('./variants');
 if (!isVariant(variant) || !/^\d+$/.test(trackers ?? '') || !outdir) {
-  throw new Error(`usage: node synth-app.js <variant> <trackers> <outdir>, got: ${process.argv.slice(2).join(' ')}`);
+  throw new Error(`usage: node synth-app.js <variant> <trackers> <outdir> (or CDK_OUTDIR set), got: ${process.argv.slice(2).join(' ')}`);
 }
 buildApp(variant, Number(trackers), outdir).synth();
-const times: SynthAppTimes = { startedMs, requireMs, endedMs: performance.now() };
-process.stdout.write(`${JSON.stringify(times)}\n`);
+const times: SynthAppTimes = { startedMs, requireMs, endedMs: performance.now(), originEpochMs: performance.timeOrigin };
+// BENCH_SYNTH_APP_TIMES: set by compileSynthApp's CLI runs (synth-time.ts).
+const timesFile = process.env.BENCH_SYNTH_APP_TIMES;
+if (timesFile) writeFileSync(timesFile, `${JSON.stringify(times)}\n`);
+else process.stdout.write(`${JSON.stringify(times)}\n`);
