@@ -1,26 +1,14 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { newOutdir } from './helpers/outdir';
 import { cdkJsonContext } from '../examples/app/cdk-json-context';
 import { addExampleStacks } from '../examples/app/example-app';
 import { INTERACTIONS_SCHEMA } from '../examples/app/interactions-schema';
 
 const EXAMPLE_APP = path.join(__dirname, '..', 'examples', 'app');
-
-/**
- * Each app synthesizes into its own folder, removed after the tests. Not /tmp/cdk.out*: the clean-up
- * of test/helpers/cdk-out.ts in a test file running at the same time (another jest worker) removes every
- * new /tmp/cdk.out* folder, including one this file is still reading.
- */
-const outdirs: string[] = [];
-function newOutdir(): string {
-  outdirs.push(fs.mkdtempSync(path.join(os.tmpdir(), 'example-app-test-')));
-  return outdirs[outdirs.length - 1];
-}
-afterAll(() => outdirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 /** The example app as `cdk synth` builds it (cdk.json's context); Lambda bundling skipped unless asked for. */
 function synthesizeExample(options: { bundle?: boolean } = {}) {

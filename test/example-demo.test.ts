@@ -1,8 +1,8 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { PersonalizeEmulator } from './emulator/personalize-emulator';
+import { newOutdir } from './helpers/outdir';
 import { cdkJsonContext } from '../examples/app/cdk-json-context';
 import { addExampleStacks } from '../examples/app/example-app';
 import { SynthesizedApp } from '../examples/demo/cloud-assembly';
@@ -19,18 +19,6 @@ const PERSONALIZE = 'EventTrackerExample-Personalize';
 const INGEST = 'EventTrackerExample-Ingest';
 const savedEnv = { ...process.env };
 let app: SynthesizedApp;
-
-/**
- * Each app synthesizes into its own folder, removed after the tests. Not /tmp/cdk.out*: the clean-up
- * of test/helpers/cdk-out.ts in a test file running at the same time (another jest worker) removes every
- * new /tmp/cdk.out* folder, including one this file is still reading.
- */
-const outdirs: string[] = [];
-function newOutdir(): string {
-  outdirs.push(fs.mkdtempSync(path.join(os.tmpdir(), 'example-demo-test-')));
-  return outdirs[outdirs.length - 1];
-}
-afterAll(() => outdirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 /** The example synthesized in-process (the demo runs the cdk CLI for this; steps 2-4 only read the assembly). */
 beforeAll(() => {

@@ -1,24 +1,11 @@
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, Aspects, CfnResource, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { newOutdir } from './helpers/outdir';
 import { cdkJsonContext } from '../examples/app/cdk-json-context';
 import { addExampleStacks, ExampleStacks } from '../examples/app/example-app';
-
-/**
- * Each app synthesizes into its own folder, removed after the tests. Not /tmp/cdk.out*: the clean-up
- * of test/helpers/cdk-out.ts in a test file running at the same time (another jest worker) removes every
- * new /tmp/cdk.out* folder, including one this file is still reading.
- */
-const outdirs: string[] = [];
-function newOutdir(): string {
-  outdirs.push(fs.mkdtempSync(path.join(os.tmpdir(), 'example-nag-test-')));
-  return outdirs[outdirs.length - 1];
-}
-afterAll(() => outdirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 /** The example app with cdk-nag's AwsSolutions pack, as examples/app/main.ts applies it. */
 function checkedExample(change?: (stacks: ExampleStacks) => void): ExampleStacks {

@@ -6,25 +6,13 @@
  * To accept a deliberate change: UPDATE_INTEG_SNAPSHOT=1 npx jest test/integ-event-tracker-snapshot.test.ts
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
+import { newOutdir } from './helpers/outdir';
 
 const SNAPSHOT_DIR = path.join(__dirname, 'integ.event-tracker.ts.snapshot');
 const UPDATE = process.env.UPDATE_INTEG_SNAPSHOT === '1';
 const TEST_STACK = 'EventTrackerInteg';
-
-/**
- * Each app synthesizes into its own folder, removed after the tests. Not /tmp/cdk.out*: the clean-up
- * of test/helpers/cdk-out.ts in a test file running at the same time (another jest worker) removes every
- * new /tmp/cdk.out* folder, including one this file is still reading.
- */
-const outdirs: string[] = [];
-function newOutdir(): string {
-  outdirs.push(fs.mkdtempSync(path.join(os.tmpdir(), 'integ-snapshot-test-')));
-  return outdirs[outdirs.length - 1];
-}
-afterAll(() => outdirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 /**
  * The context integ-runner synthesizes with: the recommended feature flags (here aws-cdk-lib's own list),

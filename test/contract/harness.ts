@@ -18,15 +18,6 @@ const TOTAL_TIMEOUT_MS = 20 * 60_000 * TIME_SCALE;
 const ON_EVENT_TIMEOUT_MS = 20_000;
 const IS_COMPLETE_TIMEOUT_MS = 10_000;
 
-/** A tracker turns ACTIVE after 70 ms here, i.e. 7 s in AWS time. */
-export const TIMINGS = {
-  trackerCreatePendingMs: 20,
-  trackerCreateInProgressMs: 50,
-  trackerDeletePendingMs: 10,
-  trackerDeleteInProgressMs: 30,
-  datasetGroupActiveMs: 0,
-};
-
 /** Properties as the EventTracker construct renders them. */
 // A type, not an interface, so that it fits the driver's index-signature property type.
 export type TrackerProperties = {
@@ -39,7 +30,8 @@ export type TrackerProperties = {
 /** One scenario: a fresh emulator, the handler pointed at it, and the stacks driven against it. */
 export class Scenario {
   public static async start(options: EmulatorOptions = {}): Promise<Scenario> {
-    const emulator = await PersonalizeEmulator.start({ seed: 7, ...options, timings: { ...TIMINGS, ...options.timings } });
+    // The emulator's default timings: a tracker turns ACTIVE after 70 ms, i.e. 7 s in AWS time.
+    const emulator = await PersonalizeEmulator.start({ seed: 7, ...options });
     return new Scenario(emulator, options.faults !== undefined);
   }
 
