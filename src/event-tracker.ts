@@ -140,6 +140,14 @@ export interface EventTrackerAttributes {
   readonly eventTrackerArn: string;
 
   /**
+   * The name of the event tracker. An event tracker ARN ends in an id that Personalize generates
+   * (`event-tracker/d2e0162e`), not in the name, so the ARN does not tell it.
+   *
+   * @default - reading `eventTrackerName` throws
+   */
+  readonly eventTrackerName?: string;
+
+  /**
    * The tracking ID of the event tracker (DescribeEventTracker shows it).
    *
    * @default - reading `trackingId` throws
@@ -201,8 +209,8 @@ export interface EventTrackerProps {
  */
 export class EventTracker extends EventTrackerBase implements ITaggable {
   /**
-   * Imports an existing event tracker by its ARN. Its `trackingId` and `datasetGroupArn` are not
-   * known: use `fromEventTrackerAttributes()` to give them.
+   * Imports an existing event tracker by its ARN. Its `eventTrackerName`, `trackingId` and
+   * `datasetGroupArn` are not known: use `fromEventTrackerAttributes()` to give them.
    */
   public static fromEventTrackerArn(scope: Construct, id: string, eventTrackerArn: string): IEventTracker {
     return EventTracker.fromEventTrackerAttributes(scope, id, { eventTrackerArn });
@@ -212,10 +220,13 @@ export class EventTracker extends EventTrackerBase implements ITaggable {
    * Imports an existing event tracker.
    */
   public static fromEventTrackerAttributes(scope: Construct, id: string, attrs: EventTrackerAttributes): IEventTracker {
-    const eventTrackerName = parseEventTrackerName(attrs.eventTrackerArn);
+    validateEventTrackerArn(attrs.eventTrackerArn);
     class Import extends EventTrackerBase {
       public readonly eventTrackerArn = attrs.eventTrackerArn;
-      public readonly eventTrackerName = eventTrackerName;
+
+      public get eventTrackerName(): string {
+        return attrs.eventTrackerName ?? missingAttribute(this, 'eventTrackerName');
+      }
 
       public get trackingId(): string {
         return attrs.trackingId ?? missingAttribute(this, 'trackingId');
@@ -282,15 +293,17 @@ export class EventTracker extends EventTrackerBase implements ITaggable {
   }
 }
 
-function parseEventTrackerName(eventTrackerArn: string): string {
-  const arn = Arn.split(eventTrackerArn, ArnFormat.SLASH_RESOURCE_NAME);
-  if (!Token.isUnresolved(eventTrackerArn) && (arn.service !== 'personalize' || arn.resource !== 'event-tracker' || !arn.resourceName)) {
-    throw new Error(`'${eventTrackerArn}' is not an event tracker ARN: expected arn:<partition>:personalize:<region>:<account>:event-tracker/<name>. Copy the ARN from DescribeEventTracker or the Personalize console.`);
+function validateEventTrackerArn(eventTrackerArn: string): void {
+  if (Token.isUnresolved(eventTrackerArn)) {
+    return;
   }
-  return arn.resourceName ?? '';
+  const arn = Arn.split(eventTrackerArn, ArnFormat.SLASH_RESOURCE_NAME);
+  if (arn.service !== 'personalize' || arn.resource !== 'event-tracker' || !arn.resourceName) {
+    throw new Error(`'${eventTrackerArn}' is not an event tracker ARN: expected arn:<partition>:personalize:<region>:<account>:event-tracker/<id>. Copy the ARN from DescribeEventTracker or the Personalize console.`);
+  }
 }
 
-function missingAttribute(tracker: IEventTracker, attribute: 'trackingId' | 'datasetGroupArn'): never {
+function missingAttribute(tracker: IEventTracker, attribute: 'eventTrackerName' | 'trackingId' | 'datasetGroupArn'): never {
   throw new Error(`The event tracker ${tracker.node.path} was imported without its ${attribute}, which its ARN does not contain. `
     + `Import it with EventTracker.fromEventTrackerAttributes(this, '${tracker.node.id}', { eventTrackerArn, ${attribute} }) instead.`);
 }

@@ -151,6 +151,7 @@ describe('new EventTracker', () => {
           'personalize:DeleteEventTracker',
           'personalize:TagResource',
           'personalize:UntagResource',
+          'personalize:ListTagsForResource',
         ],
         Resource: {
           'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':personalize:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-tracker/*']],
@@ -319,31 +320,33 @@ describe('new EventTracker', () => {
 });
 
 describe('imported EventTracker', () => {
-  test('fromEventTrackerArn takes the name from the ARN', () => {
+  test('fromEventTrackerArn keeps the ARN and its environment', () => {
     const tracker = EventTracker.fromEventTrackerArn(stack, 'Imported', TRACKER_ARN);
     expect(tracker.eventTrackerArn).toBe(TRACKER_ARN);
-    expect(tracker.eventTrackerName).toBe('abcd1234');
     expect(tracker.env).toEqual({ account: '123456789012', region: 'us-east-1' });
   });
 
-  test('fails to read trackingId or datasetGroupArn it was not given, naming the import method to use', () => {
+  test('fails to read eventTrackerName, trackingId or datasetGroupArn it was not given, naming the import method to use', () => {
     const tracker = EventTracker.fromEventTrackerArn(stack, 'Imported', TRACKER_ARN);
+    // The ARN ends in a generated id (event-tracker/abcd1234), not in the name.
+    expect(() => tracker.eventTrackerName).toThrow(/imported without its eventTrackerName.*EventTracker\.fromEventTrackerAttributes\(this, 'Imported', \{ eventTrackerArn, eventTrackerName \}\)/);
     expect(() => tracker.trackingId).toThrow(/imported without its trackingId.*EventTracker\.fromEventTrackerAttributes\(this, 'Imported', \{ eventTrackerArn, trackingId \}\)/);
     expect(() => tracker.datasetGroupArn).toThrow(/imported without its datasetGroupArn.*fromEventTrackerAttributes/);
   });
 
   test('fromEventTrackerAttributes returns what it was given', () => {
     const tracker = EventTracker.fromEventTrackerAttributes(stack, 'Imported', {
-      eventTrackerArn: TRACKER_ARN, trackingId: 'tracking-123', datasetGroupArn: DATASET_GROUP_ARN,
+      eventTrackerArn: TRACKER_ARN, eventTrackerName: 'clicks', trackingId: 'tracking-123', datasetGroupArn: DATASET_GROUP_ARN,
     });
+    expect(tracker.eventTrackerName).toBe('clicks');
     expect(tracker.trackingId).toBe('tracking-123');
     expect(tracker.datasetGroupArn).toBe(DATASET_GROUP_ARN);
   });
 
-  test('takes a token ARN and reads the name from it at deploy time', () => {
+  test('takes a token ARN', () => {
     const arn = new CfnParameter(stack, 'TrackerArn').valueAsString;
     const tracker = EventTracker.fromEventTrackerArn(stack, 'Imported', arn);
-    expect(JSON.stringify(stack.resolve(tracker.eventTrackerName))).toContain('Fn::Select');
+    expect(stack.resolve(tracker.eventTrackerArn)).toEqual({ Ref: 'TrackerArn' });
   });
 
   test('grants and metrics work on an import', () => {
@@ -366,6 +369,6 @@ describe('imported EventTracker', () => {
 
   test('fails for an ARN that is not an event tracker\'s', () => {
     expect(() => EventTracker.fromEventTrackerArn(stack, 'Imported', DATASET_GROUP_ARN))
-      .toThrow(`'${DATASET_GROUP_ARN}' is not an event tracker ARN: expected arn:<partition>:personalize:<region>:<account>:event-tracker/<name>.`);
+      .toThrow(`'${DATASET_GROUP_ARN}' is not an event tracker ARN: expected arn:<partition>:personalize:<region>:<account>:event-tracker/<id>.`);
   });
 });

@@ -83,19 +83,35 @@ describe('dataset group', () => {
 });
 
 describe('tags', () => {
-  test('fails with more than 50', () => {
-    expect(() => tracker({ tags: manyTags(51) }))
-      .toThrow('The event tracker has 51 tags; Personalize allows at most 50. Remove 1 of them (from the tags prop or Tags.of(...).add()).');
+  test('fails with more than 49: Personalize allows 50, and the handler adds its ownership tag', () => {
+    expect(() => tracker({ tags: manyTags(50) }))
+      .toThrow("The event tracker has 50 tags; at most 49 are allowed (Personalize allows 50, and the handler adds its ownership tag 'cdk-personalize-event-tracker:owner'). Remove 1 of them (from the tags prop or Tags.of(...).add()).");
   });
 
-  test('accepts 50', () => {
-    expect(() => tracker({ tags: manyTags(50) })).not.toThrow();
+  test('accepts 49', () => {
+    expect(() => tracker({ tags: manyTags(49) })).not.toThrow();
   });
 
-  test('fails at synth when Tags.of() brings the total over 50', () => {
-    tracker({ tags: manyTags(50) });
+  test('fails at synth when Tags.of() brings the total over 49', () => {
+    tracker({ tags: manyTags(49) });
     Tags.of(stack).add('one-more', 'x');
-    expect(() => app.synth()).toThrow(/\[Personalize\/Tracker1\] The event tracker has 51 tags; Personalize allows at most 50/);
+    expect(() => app.synth()).toThrow(/\[Personalize\/Tracker1\] The event tracker has 50 tags; at most 49 are allowed/);
+  });
+
+  test('fails for the handler\'s own ownership tag key', () => {
+    expect(() => tracker({ tags: { 'cdk-personalize-event-tracker:owner': 'mine' } }))
+      .toThrow("Tag key 'cdk-personalize-event-tracker:owner' is the handler's own ownership tag, with which it proves which trackers this stack created. Choose another key.");
+  });
+
+  test('fails for characters outside the Tag API reference\'s pattern, in keys and values', () => {
+    expect(() => tracker({ tags: { 'team#1': 'recs' } }))
+      .toThrow("Tag key 'team#1' has characters Personalize does not allow in tags: it must match ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$ (letters, numbers, spaces and _ . : / = + - @). Replace the others, e.g. 'team_1'.");
+    expect(() => tracker({ tags: { team: 'recs&ads' } }))
+      .toThrow(/The value 'recs&ads' of tag 'team' has characters Personalize does not allow in tags: .* e\.g\. 'recs_ads'/);
+  });
+
+  test('accepts letters, numbers and separators of any script, and _ . : / = + - @', () => {
+    expect(() => tracker({ tags: { 'équipe': 'Empfehlungen 推荐', 'path/a=b+c-d@e.f:g_h': '' } })).not.toThrow();
   });
 
   test('fails for an empty key', () => {

@@ -1,9 +1,13 @@
 import { CreatedTracker } from './create-tracker';
-import { observeBriefly } from './observe';
-import { OBSERVATION_KEY, OnEventResponse } from './provider-types';
+import { OnEventResponse } from './provider-types';
 import { Step } from './step';
-import { isCreating, TrackerStatus } from './trackers';
 import { AttributeKey } from '../../src/private/handler-contract';
+
+/**
+ * How long onEvent waits after creating a tracker before it answers. isComplete's first call comes
+ * right after the answer, and many trackers are ACTIVE by then: one DescribeEventTracker sees it.
+ */
+const FIRST_LOOK_AFTER_MS = 1_000;
 
 /** The attributes read with Fn::GetAtt. */
 export function attributesOf(tracker: CreatedTracker): Record<string, string> {
@@ -14,8 +18,18 @@ export function attributesOf(tracker: CreatedTracker): Record<string, string> {
   };
 }
 
-/** onEvent's answer for a tracker that should become ACTIVE; isComplete waits for it. */
-export async function answerWhenActive(step: Step, tracker: CreatedTracker): Promise<OnEventResponse> {
-  const observation = await observeBriefly(step, tracker.arn, (seen) => !isCreating(seen?.status ?? TrackerStatus.ACTIVE));
-  return { PhysicalResourceId: tracker.arn, Data: attributesOf(tracker), [OBSERVATION_KEY]: observation };
+/**
+ * onEvent's answer for a tracker that should be ACTIVE: a function of the tracker alone (no time, no
+ * status), so that a second delivery of the same request answers the same and joins the waiter the
+ * Provider framework started for the first (Step Functions accepts a running execution's name again
+ * only with the same input).
+ */
+export function answerFor(tracker: CreatedTracker): OnEventResponse {
+  return { PhysicalResourceId: tracker.arn, Data: attributesOf(tracker) };
+}
+
+/** The answer for a tracker this request has just created, given after a short pause for it to settle. */
+export async function answerForNewTracker(step: Step, tracker: CreatedTracker): Promise<OnEventResponse> {
+  await step.deadline.sleep(FIRST_LOOK_AFTER_MS);
+  return answerFor(tracker);
 }

@@ -3,14 +3,16 @@ import { DeploymentFailure } from './deployment-failure';
 import { isAlreadyExists, isInUse } from './errors';
 import { logStep } from './log';
 import { foreignTrackerInDatasetGroup, nameTaken } from './messages';
+import { isOwn, Owner, Ownership, ownershipOf, ownershipProof } from './ownership';
 import { DesiredTracker } from './properties';
-import { Step, waitOrGiveUp } from './step';
+import { callOptions, Step, waitOrGiveUp } from './step';
 import {
   describeTracker,
   findTrackerInDatasetGroup,
   findTrackerNamed,
   isDeleting,
   requestDeletion,
+  TrackerStatus,
 } from './trackers';
 
 export interface CreatedTracker {
@@ -21,30 +23,23 @@ export interface CreatedTracker {
 
 /** CreateEventTracker answers ResourceInUseException while the dataset group is not ACTIVE yet. */
 const DATASET_GROUP_RETRY_MS = 5_000;
+/** Between looks at a tracker in the way that is being deleted, or that Personalize does not show yet. */
 const CONFLICT_RETRY_MS = 2_000;
-/**
- * A same-named tracker in the same dataset group is taken as this request's own earlier attempt
- * only if it is younger than this: CloudFormation gives up on a custom resource after one hour.
- */
-const ADOPTION_WINDOW_MS = 2 * 60 * 60 * 1000;
 
 /**
- * Creates the tracker, idempotently: the same request may arrive twice. `ownedNames` are names this
- * stack's own earlier properties asked for; a tracker with such a name left in the dataset group by
- * a failed update is the stack's and is deleted to make room. Any other tracker is never touched.
+ * Creates the tracker with the ownership proof, idempotently: the same request may arrive twice, or
+ * an earlier attempt's answer may have been lost. A tracker in the way that carries this resource's
+ * proof is adopted when it is the one asked for, and deleted otherwise; any other is never touched.
  */
-export async function createTracker(
-  step: Step,
-  desired: DesiredTracker,
-  ownedNames: ReadonlyArray<string | undefined> = [],
-): Promise<CreatedTracker> {
+export async function createTracker(step: Step, owner: Owner, desired: DesiredTracker): Promise<CreatedTracker> {
+  const userTags = [...desired.tags].map(([tagKey, tagValue]) => ({ tagKey, tagValue }));
   for (;;) {
     try {
       const created = await step.client.send(new CreateEventTrackerCommand({
         name: desired.name,
         datasetGroupArn: desired.datasetGroupArn,
-        tags: desired.tags.size > 0 ? [...desired.tags].map(([tagKey, tagValue]) => ({ tagKey, tagValue })) : undefined,
-      }));
+        tags: [...userTags, ownershipProof(owner)],
+      }), callOptions(step));
       logStep({ requestType: step.requestType, step: 'created', eventTrackerArn: created.eventTrackerArn, name: desired.name });
       return { arn: created.eventTrackerArn ?? '', name: desired.name, trackingId: created.trackingId ?? '' };
     } catch (error) {
@@ -57,7 +52,7 @@ export async function createTracker(
         throw error;
       }
     }
-    const adopted = await resolveConflict(step, desired, ownedNames);
+    const adopted = await resolveConflict(step, owner, desired);
     if (adopted) {
       return adopted;
     }
@@ -66,49 +61,71 @@ export async function createTracker(
   }
 }
 
-/** After ResourceAlreadyExistsException: adopt our own tracker, wait, or fail naming the one in the way. */
-async function resolveConflict(
-  step: Step,
-  desired: DesiredTracker,
-  ownedNames: ReadonlyArray<string | undefined>,
-): Promise<CreatedTracker | undefined> {
-  const occupant = await findTrackerInDatasetGroup(step.client, desired.datasetGroupArn);
-  if (occupant?.eventTrackerArn) {
-    const occupantArn = occupant.eventTrackerArn;
-    if (isDeleting(occupant.status ?? '')) {
-      logStep({ requestType: step.requestType, step: 'waiting-for-deletion', eventTrackerArn: occupantArn, status: occupant.status });
-      return undefined;
-    }
-    if (occupant.name === desired.name) {
-      const tracker = await describeTracker(step.client, occupantArn);
-      if (!tracker) {
-        return undefined;
-      }
-      if (tracker.creationDateTime && Date.now() - tracker.creationDateTime.getTime() > ADOPTION_WINDOW_MS) {
-        throw new DeploymentFailure(`Dataset group ${desired.datasetGroupArn} already has an event tracker named '${desired.name}' (${occupantArn}), created ${tracker.creationDateTime.toISOString()}, before this deployment. This stack only takes over a tracker it created itself, and leaves this one untouched. To use it, import it: EventTracker.fromEventTrackerArn(this, 'Tracker', '${occupantArn}'); or choose another eventTrackerName.`);
-      }
-      logStep({ requestType: step.requestType, step: 'adopted-earlier-attempt', eventTrackerArn: occupantArn, status: tracker.status });
-      return { arn: occupantArn, name: desired.name, trackingId: tracker.trackingId };
-    }
-    if (ownedNames.includes(occupant.name)) {
-      logStep({ requestType: step.requestType, step: 'deleting-leftover', eventTrackerArn: occupantArn, status: occupant.status });
-      await requestDeletion(step.client, occupantArn);
-      return undefined;
-    }
-    throw new DeploymentFailure(foreignTrackerInDatasetGroup(desired.datasetGroupArn, occupant.name, occupantArn));
+/**
+ * After ResourceAlreadyExistsException: adopts our own tracker, clears our own leftover, or fails
+ * naming the foreign tracker in the way. Undefined means "try again".
+ */
+async function resolveConflict(step: Step, owner: Owner, desired: DesiredTracker): Promise<CreatedTracker | undefined> {
+  const occupant = await findTrackerInDatasetGroup(step, desired.datasetGroupArn);
+  const namesake = occupant?.name === desired.name ? undefined : await findTrackerNamed(step, desired.name);
+  if (!occupant?.eventTrackerArn && !namesake?.eventTrackerArn) {
+    // The tracker in the way is gone, or Personalize does not list it yet: try again.
+    return undefined;
   }
-
-  const namesake = await findTrackerNamed(step.client, desired.name);
-  if (namesake?.eventTrackerArn) {
-    if (isDeleting(namesake.status ?? '')) {
-      logStep({ requestType: step.requestType, step: 'waiting-for-deletion', eventTrackerArn: namesake.eventTrackerArn, status: namesake.status });
+  for (const inTheWay of [occupant, namesake]) {
+    if (!inTheWay?.eventTrackerArn) {
+      continue;
+    }
+    const arn = inTheWay.eventTrackerArn;
+    if (isDeleting(inTheWay.status ?? '')) {
+      logStep({ requestType: step.requestType, step: 'waiting-for-deletion', eventTrackerArn: arn, status: inTheWay.status });
       return undefined;
     }
-    const other = await describeTracker(step.client, namesake.eventTrackerArn);
-    throw new DeploymentFailure(nameTaken(desired.name, namesake.eventTrackerArn, other?.datasetGroupArn));
+    const ownership = await ownershipOf(step, owner, arn);
+    if (ownership === undefined) {
+      return undefined;
+    }
+    if (!isOwn(ownership)) {
+      throw new DeploymentFailure(inTheWay === occupant
+        ? foreignTrackerInDatasetGroup(desired.datasetGroupArn, inTheWay.name, arn)
+        : nameTaken(desired.name, arn, (await describeTracker(step, arn))?.datasetGroupArn));
+    }
+    if (inTheWay === occupant && inTheWay.name === desired.name) {
+      return adoptOrClear(step, arn);
+    }
+    if (ownership === Ownership.CURRENT) {
+      // The tracker being replaced: only the update deletes it, and only when it may.
+      return undefined;
+    }
+    logStep({ requestType: step.requestType, step: 'deleting-leftover', eventTrackerArn: arn, status: inTheWay.status });
+    await requestDeletion(step, arn);
+    return undefined;
   }
-  // The tracker in the way disappeared between the calls: try again.
   return undefined;
+}
+
+/** Our own tracker with the requested name in the requested dataset group: a retry's or a rollback's. */
+async function adoptOrClear(step: Step, arn: string): Promise<CreatedTracker | undefined> {
+  const tracker = await describeTracker(step, arn);
+  if (!tracker) {
+    return undefined;
+  }
+  if (tracker.status === TrackerStatus.CREATE_FAILED) {
+    logStep({ requestType: step.requestType, step: 'deleting-leftover', eventTrackerArn: arn, status: tracker.status });
+    await requestDeletion(step, arn);
+    return undefined;
+  }
+  logStep({ requestType: step.requestType, step: 'adopted-own-tracker', eventTrackerArn: arn, status: tracker.status });
+  return { arn, name: tracker.name, trackingId: tracker.trackingId };
+}
+
+/** Deletes, without waiting, a tracker of ours that a failed request may have left in the dataset group. */
+export async function removeOwnTrackerLeftBehind(step: Step, owner: Owner, desired: DesiredTracker): Promise<void> {
+  const occupant = await findTrackerInDatasetGroup(step, desired.datasetGroupArn);
+  if (occupant?.eventTrackerArn && occupant.name === desired.name && isOwn(await ownershipOf(step, owner, occupant.eventTrackerArn))) {
+    logStep({ requestType: step.requestType, step: 'deleting-after-failure', eventTrackerArn: occupant.eventTrackerArn });
+    await requestDeletion(step, occupant.eventTrackerArn);
+  }
 }
 
 function datasetGroupNotActive(desired: DesiredTracker): string {

@@ -18,11 +18,7 @@ const ON_EVENT_MAX_ATTEMPTS = 8;
 const IS_COMPLETE_MAX_ATTEMPTS = 3;
 
 export async function onEvent(event: OnEventRequest, context: Context): Promise<OnEventResponse> {
-  const step: Step = {
-    client: createPersonalizeClient(ON_EVENT_MAX_ATTEMPTS),
-    deadline: Deadline.fromContext(context),
-    requestType: event.RequestType,
-  };
+  const step = stepFor(event, context, ON_EVENT_MAX_ATTEMPTS);
   logStep({ requestType: event.RequestType, step: 'received', logicalResourceId: event.LogicalResourceId, physicalResourceId: physicalIdOf(event) });
   try {
     switch (event.RequestType) {
@@ -31,16 +27,29 @@ export async function onEvent(event: OnEventRequest, context: Context): Promise<
       case 'Update':
         return await onUpdate(step, event as CloudFormationCustomResourceUpdateEvent);
       case 'Delete':
-        return await onDelete(step, event.PhysicalResourceId);
+        return await onDelete(step, event);
     }
   } catch (error) {
     logStep({ requestType: event.RequestType, step: 'failed', physicalResourceId: physicalIdOf(event), error: (error as Error).message });
     throw error;
+  } finally {
+    step.client.destroy();
   }
 }
 
-export async function isComplete(event: IsCompleteRequest, _context: Context): Promise<IsCompleteResponse> {
-  return checkCompletion(createPersonalizeClient(IS_COMPLETE_MAX_ATTEMPTS), event);
+export async function isComplete(event: IsCompleteRequest, context: Context): Promise<IsCompleteResponse> {
+  const step = stepFor(event, context, IS_COMPLETE_MAX_ATTEMPTS);
+  try {
+    return await checkCompletion(step, event);
+  } finally {
+    step.client.destroy();
+  }
+}
+
+/** The client's retries and every call are bounded by the invocation's deadline. */
+function stepFor(event: OnEventRequest, context: Context, maxAttempts: number): Step {
+  const deadline = Deadline.fromContext(context);
+  return { client: createPersonalizeClient(maxAttempts, deadline), deadline, requestType: event.RequestType };
 }
 
 function physicalIdOf(event: OnEventRequest): string | undefined {

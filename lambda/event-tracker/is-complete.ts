@@ -1,36 +1,44 @@
-import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { attributesOf } from './answer';
 import { DeploymentFailure } from './deployment-failure';
 import { isTransient } from './errors';
 import { logStep } from './log';
-import { freshObservation } from './observe';
+import { isOwn, ownerOf, ownershipOf } from './ownership';
 import { GONE, IsCompleteRequest, IsCompleteResponse } from './provider-types';
+import { Step } from './step';
+import { scaled } from './timing';
 import { canBeDeleted, describeTracker, isCreating, isEventTrackerArn, requestDeletion, Tracker, TrackerStatus } from './trackers';
 
 const NOT_YET: IsCompleteResponse = { IsComplete: false };
+
+/**
+ * A tracker still being created this soon after its creation gets one more look within the same
+ * call, at this age: trackers that settle in seconds are reported without waiting for the next poll.
+ */
+const SECOND_LOOK_AT_AGE_MS = 3_500;
+/**
+ * Read-after-write lag: right after CreateEventTracker, DescribeEventTracker may not know the tracker
+ * yet. For this long, "not found" during a Create or Update means "not yet"; only then "deleted".
+ */
+const NOT_FOUND_GRACE_MS = 20_000;
+const NOT_FOUND_RETRY_MS = 2_000;
 
 /**
  * Create and Update: complete when the tracker is ACTIVE. Delete: complete when it is gone, asking
  * for deletion again once a tracker that was still being created allows it. Throttling, 5xx and
  * timeouts only mean "not known yet": the Provider asks again after its query interval.
  */
-export async function checkCompletion(client: PersonalizeClient, event: IsCompleteRequest): Promise<IsCompleteResponse> {
+export async function checkCompletion(step: Step, event: IsCompleteRequest): Promise<IsCompleteResponse> {
   const arn = event.PhysicalResourceId;
   if (event.RequestType === 'Delete' && !isEventTrackerArn(arn)) {
     return { IsComplete: true };
   }
-  const observation = freshObservation(event);
-  if (observation) {
-    const settled = observation.Status === (event.RequestType === 'Delete' ? GONE : TrackerStatus.ACTIVE);
-    if (settled || isCreating(observation.Status) || event.RequestType === 'Delete') {
-      logStep({ requestType: event.RequestType, step: 'status-seen-by-onEvent', eventTrackerArn: arn, status: observation.Status });
-      return settled ? { IsComplete: true } : NOT_YET;
-    }
-  }
   try {
-    const tracker = await describeTracker(client, arn);
-    logStep({ requestType: event.RequestType, step: 'status', eventTrackerArn: arn, status: tracker?.status ?? GONE });
-    return event.RequestType === 'Delete' ? await deletionProgress(client, tracker) : creationProgress(arn, tracker);
+    if (event.RequestType === 'Delete') {
+      const tracker = await describeTracker(step, arn);
+      logStep({ requestType: event.RequestType, step: 'status', eventTrackerArn: arn, status: tracker?.status ?? GONE });
+      return await deletionProgress(step, event, tracker);
+    }
+    return await creationProgress(step, arn);
   } catch (error) {
     if (isTransient(error)) {
       logStep({ requestType: event.RequestType, step: 'status-unknown', eventTrackerArn: arn, error: String((error as Error).name) });
@@ -40,7 +48,16 @@ export async function checkCompletion(client: PersonalizeClient, event: IsComple
   }
 }
 
-function creationProgress(arn: string, tracker: Tracker | undefined): IsCompleteResponse {
+async function creationProgress(step: Step, arn: string): Promise<IsCompleteResponse> {
+  let tracker = await describeAllowingLag(step, arn);
+  if (tracker && isCreating(tracker.status)) {
+    const secondLookAt = (tracker.creationDateTime?.getTime() ?? -Infinity) + scaled(SECOND_LOOK_AT_AGE_MS);
+    if (secondLookAt > Date.now() && secondLookAt - Date.now() <= scaled(SECOND_LOOK_AT_AGE_MS)) {
+      await step.deadline.sleepUntil(secondLookAt);
+      tracker = await describeAllowingLag(step, arn);
+    }
+  }
+  logStep({ requestType: step.requestType, step: 'status', eventTrackerArn: arn, status: tracker?.status ?? GONE });
   if (!tracker) {
     throw new DeploymentFailure(`Event tracker ${arn} disappeared while CloudFormation waited for it to become ACTIVE: someone deleted it. Deploy again to create a new one.`);
   }
@@ -50,15 +67,37 @@ function creationProgress(arn: string, tracker: Tracker | undefined): IsComplete
   if (isCreating(tracker.status)) {
     return NOT_YET;
   }
-  throw new DeploymentFailure(`Event tracker '${tracker.name}' (${arn}) for dataset group ${tracker.datasetGroupArn} reached status ${tracker.status} instead of ACTIVE, so it cannot receive events. CloudFormation rolls back and deletes it. Check the dataset group in the Personalize console (it must be ACTIVE), then deploy again.`);
+  if (tracker.status === TrackerStatus.CREATE_FAILED) {
+    // This request's own tracker: delete it before failing, so that no rollback has to find it.
+    await requestDeletion(step, arn);
+    throw new DeploymentFailure(`Event tracker '${tracker.name}' (${arn}) for dataset group ${tracker.datasetGroupArn} reached status CREATE FAILED instead of ACTIVE, so it cannot receive events; it is being deleted. Check the dataset group in the Personalize console (it must be ACTIVE), then deploy again.`);
+  }
+  throw new DeploymentFailure(`Event tracker '${tracker.name}' (${arn}) is ${tracker.status} while CloudFormation waited for it to become ACTIVE: someone is deleting it outside the stack. Deploy again to create a new one.`);
 }
 
-async function deletionProgress(client: PersonalizeClient, tracker: Tracker | undefined): Promise<IsCompleteResponse> {
+/** DescribeEventTracker, reading "not found" as "not yet" for a bounded time. */
+async function describeAllowingLag(step: Step, arn: string): Promise<Tracker | undefined> {
+  const giveUpAt = Date.now() + scaled(NOT_FOUND_GRACE_MS);
+  for (;;) {
+    const tracker = await describeTracker(step, arn);
+    if (tracker || Date.now() >= giveUpAt || step.deadline.remainingMs() <= scaled(NOT_FOUND_RETRY_MS)) {
+      return tracker;
+    }
+    logStep({ requestType: step.requestType, step: 'not-found-yet', eventTrackerArn: arn });
+    await step.deadline.sleep(NOT_FOUND_RETRY_MS);
+  }
+}
+
+async function deletionProgress(step: Step, event: IsCompleteRequest, tracker: Tracker | undefined): Promise<IsCompleteResponse> {
   if (!tracker) {
     return { IsComplete: true };
   }
   if (canBeDeleted(tracker.status)) {
-    await requestDeletion(client, tracker.arn);
+    if (!isOwn(await ownershipOf(step, ownerOf(event), tracker.arn))) {
+      // onDelete left it alone: it carries another resource's ownership tag.
+      return { IsComplete: true };
+    }
+    await requestDeletion(step, tracker.arn);
   }
   return NOT_YET;
 }

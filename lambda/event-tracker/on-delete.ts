@@ -1,6 +1,7 @@
-import { logStep } from './log';
+import { logStep, logWarning } from './log';
 import { observeBriefly } from './observe';
-import { OBSERVATION_KEY, OnEventResponse } from './provider-types';
+import { isOwn, ownerOf, ownershipOf } from './ownership';
+import { OnEventRequest, OnEventResponse } from './provider-types';
 import { Step } from './step';
 import { isEventTrackerArn, requestDeletion } from './trackers';
 
@@ -8,14 +9,29 @@ import { isEventTrackerArn, requestDeletion } from './trackers';
  * Asks for deletion and returns; isComplete waits until the tracker is gone (and asks again if it
  * was still being created), so a dataset group deleted next in the stack finds no tracker.
  */
-export async function onDelete(step: Step, physicalResourceId: string): Promise<OnEventResponse> {
+export async function onDelete(step: Step, event: OnEventRequest & { PhysicalResourceId: string }): Promise<OnEventResponse> {
+  const physicalResourceId = event.PhysicalResourceId;
   if (!isEventTrackerArn(physicalResourceId)) {
     // Not ours to delete: e.g. the id of a create that failed before a tracker existed.
     logStep({ requestType: step.requestType, step: 'nothing-to-delete', physicalResourceId });
     return { PhysicalResourceId: physicalResourceId };
   }
-  await requestDeletion(step.client, physicalResourceId);
+  const ownership = await ownershipOf(step, ownerOf(event), physicalResourceId);
+  if (ownership === undefined) {
+    logStep({ requestType: step.requestType, step: 'already-gone', eventTrackerArn: physicalResourceId });
+    return { PhysicalResourceId: physicalResourceId };
+  }
+  if (!isOwn(ownership)) {
+    logWarning({
+      requestType: step.requestType,
+      step: 'not-deleting-foreign-tracker',
+      eventTrackerArn: physicalResourceId,
+      reason: 'The tracker at this ARN carries another resource\'s ownership tag: it is not this stack\'s any more, so it is left as it is.',
+    });
+    return { PhysicalResourceId: physicalResourceId };
+  }
+  await requestDeletion(step, physicalResourceId);
   logStep({ requestType: step.requestType, step: 'deletion-requested', eventTrackerArn: physicalResourceId });
-  const observation = await observeBriefly(step, physicalResourceId, (seen) => seen === undefined);
-  return { PhysicalResourceId: physicalResourceId, [OBSERVATION_KEY]: observation };
+  await observeBriefly(step, physicalResourceId, (seen) => seen === undefined);
+  return { PhysicalResourceId: physicalResourceId };
 }

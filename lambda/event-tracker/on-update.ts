@@ -1,39 +1,38 @@
 import { TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-personalize';
 import type { CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
-import { answerWhenActive, attributesOf } from './answer';
+import { answerFor, answerForNewTracker } from './answer';
 import { createTracker } from './create-tracker';
 import { deleteAndWaitUntilGone } from './delete-tracker';
 import { DeploymentFailure } from './deployment-failure';
 import { logStep, logWarning } from './log';
-import { foreignTrackerInDatasetGroup, nameTaken } from './messages';
-import { DesiredTracker, parseDesiredTracker, parsePreviousTracker } from './properties';
-import { OBSERVATION_KEY, OnEventResponse } from './provider-types';
-import { Step } from './step';
-import {
-  describeTracker,
-  findTrackerInDatasetGroup,
-  findTrackerNamed,
-  isDeleting,
-  isEventTrackerArn,
-  Tracker,
-  TrackerStatus,
-} from './trackers';
+import { managedElsewhere } from './messages';
+import { classify, Owner, ownerOf, Ownership, ownershipProof } from './ownership';
+import { DesiredTracker, parseDesiredTracker, parsePreviousTracker, PreviousTracker } from './properties';
+import { OnEventResponse } from './provider-types';
+import { prepareTargetSlot, removeLeftoverOfFailedProperties } from './replacement';
+import { callOptions, Step } from './step';
+import { describeTracker, isDeleting, isEventTrackerArn, listTags, TrackerStatus } from './trackers';
+import { OWNERSHIP_TAG_KEY } from '../../src/private/handler-contract';
 
 /**
- * Tags change in place. A new name or dataset group means a new tracker: since a dataset group holds
- * one tracker and names are unique, the old one is deleted first (CloudFormation's later Delete of the
- * old physical id then finds nothing). A tracker deleted behind the stack's back is created again.
+ * Tags change in place. A new name or dataset group means a new tracker. When the current tracker is
+ * not in its way (new name and new dataset group), the new one is created first and CloudFormation's
+ * cleanup Delete removes the old one, so a rollback finds it intact. When it is in the way (a dataset
+ * group holds one tracker, names are unique), the old one is deleted first. A tracker deleted behind
+ * the stack's back is created again.
  */
 export async function onUpdate(step: Step, event: CloudFormationCustomResourceUpdateEvent): Promise<OnEventResponse> {
   const desired = parseDesiredTracker(event.ResourceProperties);
   const previous = parsePreviousTracker(event.OldResourceProperties);
-  const ownedNames = [previous.name, desired.name];
+  const owner = ownerOf(event);
 
-  let current = isEventTrackerArn(event.PhysicalResourceId) ? await describeTracker(step.client, event.PhysicalResourceId) : undefined;
+  let current = isEventTrackerArn(event.PhysicalResourceId) ? await describeTracker(step, event.PhysicalResourceId) : undefined;
   if (current && (isDeleting(current.status) || current.status === TrackerStatus.CREATE_FAILED)) {
     await deleteAndWaitUntilGone(step, current.arn);
     current = undefined;
   }
+  await removeLeftoverOfFailedProperties(step, owner, previous, desired, current);
+
   if (!current) {
     logWarning({
       requestType: step.requestType,
@@ -41,55 +40,52 @@ export async function onUpdate(step: Step, event: CloudFormationCustomResourceUp
       physicalResourceId: event.PhysicalResourceId,
       reason: 'The event tracker no longer exists (deleted outside CloudFormation?). Creating it again: its trackingId changes.',
     });
-    return answerWhenActive(step, await createTracker(step, desired, ownedNames));
+    return answerForNewTracker(step, await createTracker(step, owner, desired));
   }
 
   if (current.name === desired.name && current.datasetGroupArn === desired.datasetGroupArn) {
-    await updateTags(step, current.arn, previous.tags, desired.tags);
-    return { PhysicalResourceId: current.arn, Data: attributesOf(current), [OBSERVATION_KEY]: { Status: current.status, ObservedAt: Date.now() } };
+    await updateTags(step, owner, current.arn, previous, desired);
+    return answerFor(current);
   }
 
-  await ensureRoomForReplacement(step, current, desired, ownedNames);
-  if (desired.retainOnReplacement) {
-    logStep({ requestType: step.requestType, step: 'replacing-and-retaining', eventTrackerArn: current.arn });
-  } else {
-    logStep({ requestType: step.requestType, step: 'replacing', eventTrackerArn: current.arn });
-    await deleteAndWaitUntilGone(step, current.arn);
-  }
-  return answerWhenActive(step, await createTracker(step, desired, ownedNames));
-}
-
-async function updateTags(step: Step, arn: string, previous: ReadonlyMap<string, string>, desired: ReadonlyMap<string, string>): Promise<void> {
-  const removed = [...previous.keys()].filter((key) => !desired.has(key));
-  const changed = [...desired].filter(([key, value]) => previous.get(key) !== value);
-  if (removed.length > 0) {
-    await step.client.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: removed }));
-  }
-  if (changed.length > 0) {
-    await step.client.send(new TagResourceCommand({ resourceArn: arn, tags: changed.map(([tagKey, tagValue]) => ({ tagKey, tagValue })) }));
-  }
-  logStep({ requestType: step.requestType, step: 'tags-updated', eventTrackerArn: arn, removed: removed.length, set: changed.length });
-}
-
-/** Fails before anything is deleted when the new tracker could not be created anyway. */
-async function ensureRoomForReplacement(
-  step: Step,
-  current: Tracker,
-  desired: DesiredTracker,
-  ownedNames: ReadonlyArray<string | undefined>,
-): Promise<void> {
-  if (desired.retainOnReplacement && (current.datasetGroupArn === desired.datasetGroupArn || current.name === desired.name)) {
+  const currentInTheWay = current.datasetGroupArn === desired.datasetGroupArn || current.name === desired.name;
+  if (currentInTheWay && desired.retainOnReplacement) {
     throw new DeploymentFailure(`Cannot replace event tracker '${current.name}' (${current.arn}) with '${desired.name}' in dataset group ${desired.datasetGroupArn}: its removal policy is RETAIN, so this stack does not delete it, and Personalize allows one tracker per dataset group and each name once. Deploy this change with removalPolicy DESTROY, or delete the old tracker yourself first.`);
   }
-  const occupant = await findTrackerInDatasetGroup(step.client, desired.datasetGroupArn);
-  if (occupant?.eventTrackerArn && occupant.eventTrackerArn !== current.arn && !isDeleting(occupant.status ?? '') && !ownedNames.includes(occupant.name)) {
-    throw new DeploymentFailure(foreignTrackerInDatasetGroup(desired.datasetGroupArn, occupant.name, occupant.eventTrackerArn));
+  const adoptable = await prepareTargetSlot(step, owner, current, desired);
+  if (adoptable) {
+    await updateTags(step, owner, adoptable.arn, undefined, desired);
+    return answerFor(adoptable);
   }
-  if (desired.name !== current.name) {
-    const namesake = await findTrackerNamed(step.client, desired.name);
-    if (namesake?.eventTrackerArn && namesake.eventTrackerArn !== occupant?.eventTrackerArn && !isDeleting(namesake.status ?? '')) {
-      const other = await describeTracker(step.client, namesake.eventTrackerArn);
-      throw new DeploymentFailure(nameTaken(desired.name, namesake.eventTrackerArn, other?.datasetGroupArn));
-    }
+  if (currentInTheWay) {
+    logStep({ requestType: step.requestType, step: 'replacing-delete-first', eventTrackerArn: current.arn });
+    await deleteAndWaitUntilGone(step, current.arn);
+  } else {
+    logStep({ requestType: step.requestType, step: 'replacing-create-first', eventTrackerArn: current.arn });
   }
+  return answerForNewTracker(step, await createTracker(step, owner, desired));
+}
+
+/**
+ * Brings the tracker's tags to the desired ones: removes the keys the previous properties had (all
+ * but the desired ones, when they are unknown), sets what differs, and adds the ownership proof if a
+ * tracker made by an older version lacks it. The proof itself is never removed.
+ */
+async function updateTags(step: Step, owner: Owner, arn: string, previous: PreviousTracker | undefined, desired: DesiredTracker): Promise<void> {
+  const actual = await listTags(step, arn) ?? new Map<string, string>();
+  if (classify(owner, arn, actual) === Ownership.FOREIGN) {
+    throw new DeploymentFailure(managedElsewhere(arn, actual.get(OWNERSHIP_TAG_KEY)));
+  }
+  const wanted = new Map([...desired.tags, [OWNERSHIP_TAG_KEY, ownershipProof(owner).tagValue]]);
+  const candidates = previous ? [...previous.tags.keys()] : [...actual.keys()];
+  const removed = candidates.filter((key) => !wanted.has(key) && actual.has(key) && !key.startsWith('aws:'));
+  const changed = [...wanted].filter(([key, value]) => actual.get(key) !== value);
+  if (removed.length > 0) {
+    await step.client.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: removed }), callOptions(step));
+  }
+  if (changed.length > 0) {
+    const tags = changed.map(([tagKey, tagValue]) => ({ tagKey, tagValue }));
+    await step.client.send(new TagResourceCommand({ resourceArn: arn, tags }), callOptions(step));
+  }
+  logStep({ requestType: step.requestType, step: 'tags-updated', eventTrackerArn: arn, removed: removed.length, set: changed.length });
 }

@@ -5,21 +5,26 @@ import { scaled } from './timing';
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 20_000;
 
+/** Anything that says how much time is left; the SDK's waits between retries never outlast it. */
+export interface TimeLeft {
+  remainingMs(): number;
+}
+
 /**
  * The SDK's default configuration chain (AWS_REGION, AWS_ENDPOINT_URL_PERSONALIZE, credentials).
  * The SDK's standard retry strategy retries throttling (LimitExceededException, ThrottlingException),
  * 5xx and timeouts, up to `maxAttempts` attempts per call; only its backoff is ours: 0.5 s doubling
- * up to 20 s with jitter, like the SDK's own for throttling, and time-scaled in tests like every wait.
+ * up to 20 s with jitter, like the SDK's own for throttling, time-scaled in tests like every wait,
+ * and cut short by the time left, so that the call's abort signal ends it in time.
  */
-export function createPersonalizeClient(maxAttempts: number): PersonalizeClient {
+export function createPersonalizeClient(maxAttempts: number, timeLeft?: TimeLeft): PersonalizeClient {
+  const backoff = (attempt: number): number => {
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 2));
+    const wait = scaled(ceiling / 2 + (Math.random() * ceiling) / 2);
+    return timeLeft ? Math.max(0, Math.min(wait, timeLeft.remainingMs())) : wait;
+  };
   return new PersonalizeClient({
     retryStrategy: new ConfiguredRetryStrategy(maxAttempts, backoff),
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 10_000 },
   });
-}
-
-/** `attempt` is the attempt about to be made: 2 for the first retry. */
-function backoff(attempt: number): number {
-  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 2));
-  return scaled(ceiling / 2 + (Math.random() * ceiling) / 2);
 }

@@ -3,9 +3,10 @@ import {
   DescribeEventTrackerCommand,
   EventTrackerSummary,
   ListEventTrackersCommand,
-  PersonalizeClient,
+  ListTagsForResourceCommand,
 } from '@aws-sdk/client-personalize';
 import { isInUse, isNotFound } from './errors';
+import { callOptions, Step } from './step';
 
 export const TrackerStatus = {
   CREATE_PENDING: 'CREATE PENDING',
@@ -24,6 +25,9 @@ export interface Tracker {
   readonly status: string;
   readonly creationDateTime?: Date;
 }
+
+/** What the Personalize calls of a step need. */
+export type Calls = Pick<Step, 'client' | 'deadline'>;
 
 const EVENT_TRACKER_ARN = /^arn:[a-z\d-]+:personalize:[^:]*:[^:]*:event-tracker\/.+$/;
 
@@ -44,10 +48,10 @@ export function canBeDeleted(status: string): boolean {
   return !isCreating(status) && !isDeleting(status);
 }
 
-/** The tracker, or undefined when Personalize says it does not exist. */
-export async function describeTracker(client: PersonalizeClient, arn: string): Promise<Tracker | undefined> {
+/** The tracker, or undefined when Personalize says it does not exist (or does not show it yet). */
+export async function describeTracker(calls: Calls, arn: string): Promise<Tracker | undefined> {
   try {
-    const { eventTracker } = await client.send(new DescribeEventTrackerCommand({ eventTrackerArn: arn }));
+    const { eventTracker } = await calls.client.send(new DescribeEventTrackerCommand({ eventTrackerArn: arn }), callOptions(calls));
     return {
       arn: eventTracker?.eventTrackerArn ?? arn,
       name: eventTracker?.name ?? '',
@@ -64,10 +68,23 @@ export async function describeTracker(client: PersonalizeClient, arn: string): P
   }
 }
 
-/** Asks for deletion; a tracker already gone, or busy being created or deleted, is not an error. */
-export async function requestDeletion(client: PersonalizeClient, arn: string): Promise<void> {
+/** The tracker's tags, or undefined when Personalize says it does not exist (or does not show it yet). */
+export async function listTags(calls: Calls, arn: string): Promise<Map<string, string> | undefined> {
   try {
-    await client.send(new DeleteEventTrackerCommand({ eventTrackerArn: arn }));
+    const { tags } = await calls.client.send(new ListTagsForResourceCommand({ resourceArn: arn }), callOptions(calls));
+    return new Map((tags ?? []).map((tag) => [tag.tagKey ?? '', tag.tagValue ?? '']));
+  } catch (error) {
+    if (isNotFound(error)) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** Asks for deletion; a tracker already gone, or busy being created or deleted, is not an error. */
+export async function requestDeletion(calls: Calls, arn: string): Promise<void> {
+  try {
+    await calls.client.send(new DeleteEventTrackerCommand({ eventTrackerArn: arn }), callOptions(calls));
   } catch (error) {
     if (!isNotFound(error) && !isInUse(error)) {
       throw error;
@@ -76,23 +93,23 @@ export async function requestDeletion(client: PersonalizeClient, arn: string): P
 }
 
 /** The tracker of a dataset group (Personalize allows one), if any. */
-export async function findTrackerInDatasetGroup(client: PersonalizeClient, datasetGroupArn: string): Promise<EventTrackerSummary | undefined> {
-  return findTracker(client, () => true, datasetGroupArn);
+export async function findTrackerInDatasetGroup(calls: Calls, datasetGroupArn: string): Promise<EventTrackerSummary | undefined> {
+  return findTracker(calls, () => true, datasetGroupArn);
 }
 
 /** The tracker with this name in the account and region (names are unique there), if any. */
-export async function findTrackerNamed(client: PersonalizeClient, name: string): Promise<EventTrackerSummary | undefined> {
-  return findTracker(client, (summary) => summary.name === name);
+export async function findTrackerNamed(calls: Calls, name: string): Promise<EventTrackerSummary | undefined> {
+  return findTracker(calls, (summary) => summary.name === name);
 }
 
 async function findTracker(
-  client: PersonalizeClient,
+  calls: Calls,
   matches: (summary: EventTrackerSummary) => boolean,
   datasetGroupArn?: string,
 ): Promise<EventTrackerSummary | undefined> {
   let nextToken: string | undefined;
   do {
-    const page = await client.send(new ListEventTrackersCommand({ datasetGroupArn, nextToken, maxResults: 100 }));
+    const page = await calls.client.send(new ListEventTrackersCommand({ datasetGroupArn, nextToken, maxResults: 100 }), callOptions(calls));
     const found = page.eventTrackers?.find(matches);
     if (found) {
       return found;

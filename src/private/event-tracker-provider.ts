@@ -67,6 +67,8 @@ export class EventTrackerProvider extends Construct {
         'personalize:DeleteEventTracker',
         'personalize:TagResource',
         'personalize:UntagResource',
+        // Reads the ownership tag before adopting, changing or deleting a tracker.
+        'personalize:ListTagsForResource',
       ],
       resources: [eventTrackers],
     }));

@@ -25,6 +25,13 @@ export const AttributeKey = {
   EVENT_TRACKER_NAME: 'EventTrackerName',
 } as const;
 
+/**
+ * The tag by which the handler proves that a tracker is its own: it adds it to every tracker it
+ * creates, never removes it, and changes or deletes no tracker without it (or without being its
+ * physical id). User tags may not use this key; it counts against Personalize's 50 tags.
+ */
+export const OWNERSHIP_TAG_KEY = 'cdk-personalize-event-tracker:owner';
+
 /** A tag as the construct renders it into the resource properties. */
 export interface ResourceTag {
   readonly Key: string;

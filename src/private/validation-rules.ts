@@ -6,15 +6,20 @@
  * the fix. This file must stay free of aws-cdk-lib imports: it is bundled into the handler.
  */
 
+import { OWNERSHIP_TAG_KEY } from './handler-contract';
+
 export const EVENT_TRACKER_NAME_MAX_LENGTH = 63;
 export const EVENT_TRACKER_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]*$/;
 export const DATASET_GROUP_ARN_MAX_LENGTH = 256;
 // The API reference's pattern, anchored: Personalize matches the whole value.
 export const DATASET_GROUP_ARN_PATTERN = /^arn:([a-z\d-]+):personalize:.*:.*:.+$/;
-export const MAX_TAGS = 50;
+/** Personalize allows 50 tags per resource; the handler adds its ownership tag to them. */
+export const MAX_TAGS = 49;
 export const TAG_KEY_MAX_LENGTH = 128;
 export const TAG_VALUE_MAX_LENGTH = 256;
 export const RESERVED_TAG_KEY_PREFIX = 'aws:';
+// The Tag API reference's pattern for keys and values.
+export const TAG_PATTERN = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u;
 
 export function eventTrackerNameProblems(name: string): string[] {
   if (name.length === 0) {
@@ -45,7 +50,7 @@ export function datasetGroupArnProblems(arn: string): string[] {
 export function tagProblems(tags: ReadonlyArray<readonly [string, string]>): string[] {
   const problems: string[] = [];
   if (tags.length > MAX_TAGS) {
-    problems.push(`The event tracker has ${tags.length} tags; Personalize allows at most ${MAX_TAGS}. Remove ${tags.length - MAX_TAGS} of them (from the tags prop or Tags.of(...).add()).`);
+    problems.push(`The event tracker has ${tags.length} tags; at most ${MAX_TAGS} are allowed (Personalize allows 50, and the handler adds its ownership tag '${OWNERSHIP_TAG_KEY}'). Remove ${tags.length - MAX_TAGS} of them (from the tags prop or Tags.of(...).add()).`);
   }
   for (const [key, value] of tags) {
     if (key.length === 0) {
@@ -57,11 +62,24 @@ export function tagProblems(tags: ReadonlyArray<readonly [string, string]>): str
     if (key.toLowerCase().startsWith(RESERVED_TAG_KEY_PREFIX)) {
       problems.push(`Tag key '${key}' starts with '${RESERVED_TAG_KEY_PREFIX}', a prefix reserved for AWS. Choose a key without it.`);
     }
+    if (key === OWNERSHIP_TAG_KEY) {
+      problems.push(`Tag key '${key}' is the handler's own ownership tag, with which it proves which trackers this stack created. Choose another key.`);
+    }
+    if (!TAG_PATTERN.test(key)) {
+      problems.push(`Tag key '${key}' has characters Personalize does not allow in tags: it must match ${TAG_PATTERN.source} (letters, numbers, spaces and _ . : / = + - @). Replace the others, e.g. '${suggestTag(key)}'.`);
+    }
+    if (!TAG_PATTERN.test(value)) {
+      problems.push(`The value '${value}' of tag '${key}' has characters Personalize does not allow in tags: it must match ${TAG_PATTERN.source} (letters, numbers, spaces and _ . : / = + - @). Replace the others, e.g. '${suggestTag(value)}'.`);
+    }
     if (value.length > TAG_VALUE_MAX_LENGTH) {
       problems.push(`The value of tag '${key}' is ${value.length} characters long; Personalize allows at most ${TAG_VALUE_MAX_LENGTH}. Shorten the value.`);
     }
   }
   return problems;
+}
+
+function suggestTag(text: string): string {
+  return text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_');
 }
 
 function suggestName(name: string): string {

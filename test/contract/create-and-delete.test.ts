@@ -28,7 +28,12 @@ describe('create', () => {
 
     const { eventTracker } = await scenario.client.send(new DescribeEventTrackerCommand({ eventTrackerArn: stack.physicalResourceId }));
     expect(eventTracker).toMatchObject({ name: 'views', datasetGroupArn: scenario.groupArn, status: 'ACTIVE', trackingId: stack.getAtt('TrackingId') });
-    expect(scenario.emulator.tracker(stack.physicalResourceId!)?.tags).toEqual({ team: 'recs', env: 'prod' });
+    expect(scenario.emulator.tracker(stack.physicalResourceId!)?.tags).toEqual({
+      'team': 'recs',
+      'env': 'prod',
+      // The ownership proof: the stack's name and a hash of its id and the logical id.
+      'cdk-personalize-event-tracker:owner': expect.stringMatching(/^Scenario0\/[0-9a-f]{40}$/),
+    });
     scenario.expectRemaining(stack.physicalResourceId);
   });
 
@@ -86,17 +91,24 @@ describe('create', () => {
     scenario.expectRemaining();
   });
 
-  test('fails on an old same-named tracker instead of adopting it', async () => {
-    const clock = { now: Date.now() - 3 * 60 * 60 * 1000 };
+  test.each([
+    ['three hours', 3 * 60 * 60 * 1000],
+    ['five seconds', 5_000],
+  ])('fails on a same-named tracker it did not create %s ago instead of adopting it', async (_, age) => {
+    const clock = { now: Date.now() - age };
     await scenario.emulator.stop();
     scenario = await Scenario.start({ clock: () => clock.now });
-    const old = scenario.foreignTracker('shop-clicks', scenario.groupArn);
+    const namesake = scenario.foreignTracker('shop-clicks', scenario.groupArn);
     clock.now = Date.now();
     const stack = scenario.newStack();
 
-    await stack.create(scenario.props());
+    const result = await stack.create(scenario.props());
+    await stack.delete();
 
-    expect(failureReasons(stack)[0]).toMatch(new RegExp(`already has an event tracker named 'shop-clicks' \\(${old.arn}\\), created .*, before this deployment`));
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(failureReasons(stack)[0]).toContain(`already has event tracker 'shop-clicks' (${namesake.arn})`);
+    expect(failureReasons(stack)[0]).toContain('does not carry this stack\'s ownership tag');
+    expect(scenario.emulator.callCount('DeleteEventTracker')).toBe(0);
     scenario.expectRemaining();
   });
 
@@ -134,9 +146,9 @@ describe('create', () => {
     scenario.expectRemaining();
   });
 
-  test('answers within the 4096-byte limit with 63-character names, 50 long tags, and the longest error', async () => {
+  test('answers within the 4096-byte limit with 63-character names, 49 long tags, and the longest error', async () => {
     const longName = `n${'x'.repeat(62)}`;
-    const longTags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${String(i).padStart(3, '0')}${'k'.repeat(125)}`, 'v'.repeat(256)]));
+    const longTags = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`${String(i).padStart(3, '0')}${'k'.repeat(125)}`, 'v'.repeat(256)]));
     const stack = scenario.newStack({ logicalResourceId: 'L'.repeat(255) });
     await stack.create(scenario.props({ EventTrackerName: longName, Tags: tags(longTags) }));
     expect(stack.status).toBe('CREATE_COMPLETE');

@@ -1,10 +1,14 @@
 import * as path from 'path';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
+import { OWNERSHIP_TAG_KEY } from '../../src/private/handler-contract';
 import { CloudFormationStack, CloudFormationStackOptions } from '../driver';
 import { EmulatorOptions, PersonalizeEmulator, TrackerSnapshot } from '../emulator/personalize-emulator';
 
 /** The handler as the npm package ships it (built by `projen bundle:handler`, which `projen test` runs first). */
-export const HANDLER = path.join(__dirname, '..', '..', 'assets', 'event-tracker', 'index.js');
+export const HANDLER = process.env.CONTRACT_HANDLER_BUNDLE
+  // Another build of the handler, e.g. an older release's, to see which scenarios it fails.
+  ? path.resolve(process.env.CONTRACT_HANDLER_BUNDLE)
+  : path.join(__dirname, '..', '..', 'assets', 'event-tracker', 'index.js');
 
 /**
  * Time runs 100 times faster than in AWS: the handler's own waits (EVENT_TRACKER_TIME_SCALE), the
@@ -147,6 +151,13 @@ export class Scenario {
 /** CloudFormation's failure reason as the stack shows it. */
 export function failureReasons(stack: CloudFormationStack): string[] {
   return stack.responses.filter((entry) => entry.response.Status === 'FAILED').map((entry) => entry.response.Reason);
+}
+
+/** A tracker's tags without the handler's ownership proof. */
+export function userTags(tracker: TrackerSnapshot | undefined): Record<string, string> | undefined {
+  if (!tracker) return undefined;
+  const { [OWNERSHIP_TAG_KEY]: _proof, ...rest } = tracker.tags;
+  return rest;
 }
 
 /** Tags in the order the construct renders them. */

@@ -1,4 +1,4 @@
-import { failureReasons, Scenario, tags } from './harness';
+import { failureReasons, Scenario, tags, userTags } from './harness';
 
 // Personalize's tracker ARNs may end in an id or in the name: the handler must be right for both.
 describe.each(['id', 'name'] as const)('with %s-style tracker ARNs', (trackerArnStyle) => {
@@ -19,7 +19,8 @@ describe.each(['id', 'name'] as const)('with %s-style tracker ARNs', (trackerArn
 
     expect(result.status).toBe('UPDATE_COMPLETE');
     expect({ id: stack.physicalResourceId, trackingId: stack.getAtt('TrackingId') }).toEqual(before);
-    expect(scenario.emulator.tracker(before.id!)?.tags).toEqual({ team: 'recs', env: 'prod', owner: 'ana' });
+    expect(userTags(scenario.emulator.tracker(before.id!))).toEqual({ team: 'recs', env: 'prod', owner: 'ana' });
+    expect(scenario.emulator.tracker(before.id!)?.tags).toHaveProperty(['cdk-personalize-event-tracker:owner']);
     expect(scenario.emulator.callCount('CreateEventTracker')).toBe(1);
     expect(scenario.emulator.calls('UntagResource').map((call) => call.input)).toEqual([{ resourceArn: before.id, tagKeys: ['cost'] }]);
     scenario.expectRemaining(before.id);
@@ -165,7 +166,7 @@ describe.each(['id', 'name'] as const)('with %s-style tracker ARNs', (trackerArn
 
     expect(result.response.Status).toBe('SUCCESS');
     expect(result.response.PhysicalResourceId).toBe(id);
-    expect(scenario.emulator.tracker(id!)?.tags).toEqual({ team: 'recs' });
+    expect(userTags(scenario.emulator.tracker(id!))).toEqual({ team: 'recs' });
     scenario.expectRemaining(id);
   });
 });

@@ -1,0 +1,80 @@
+import { EventTrackerSummary } from '@aws-sdk/client-personalize';
+import { CreatedTracker } from './create-tracker';
+import { deleteAndWaitUntilGone } from './delete-tracker';
+import { DeploymentFailure } from './deployment-failure';
+import { logStep } from './log';
+import { foreignTrackerInDatasetGroup, nameTaken } from './messages';
+import { isOwn, Owner, Ownership, ownershipOf } from './ownership';
+import { DesiredTracker, PreviousTracker } from './properties';
+import { Step } from './step';
+import { describeTracker, findTrackerInDatasetGroup, findTrackerNamed, Tracker, TrackerStatus } from './trackers';
+
+/**
+ * Before a replacement touches anything: looks at the trackers holding the new dataset group or the
+ * new name. A foreign one fails the update while everything is untouched. One of our own that is
+ * exactly the tracker asked for is returned, to be adopted (a rollback to the tracker a successful
+ * update kept, or a second delivery of this update); other trackers of ours are deleted.
+ */
+export async function prepareTargetSlot(step: Step, owner: Owner, current: Tracker, desired: DesiredTracker): Promise<CreatedTracker | undefined> {
+  const occupant = await findTrackerInDatasetGroup(step, desired.datasetGroupArn);
+  const namesake = occupant?.name === desired.name ? undefined : await findTrackerNamed(step, desired.name);
+  const inTheWay = [occupant, namesake].filter((summary): summary is EventTrackerSummary & { eventTrackerArn: string } =>
+    summary?.eventTrackerArn !== undefined && summary.eventTrackerArn !== current.arn);
+
+  const ours: Array<EventTrackerSummary & { eventTrackerArn: string }> = [];
+  for (const summary of inTheWay) {
+    const ownership = await ownershipOf(step, owner, summary.eventTrackerArn);
+    if (ownership === undefined) {
+      continue; // gone meanwhile
+    }
+    if (!isOwn(ownership)) {
+      throw new DeploymentFailure(summary === occupant
+        ? foreignTrackerInDatasetGroup(desired.datasetGroupArn, summary.name, summary.eventTrackerArn)
+        : nameTaken(desired.name, summary.eventTrackerArn, (await describeTracker(step, summary.eventTrackerArn))?.datasetGroupArn));
+    }
+    ours.push(summary);
+  }
+
+  for (const summary of ours) {
+    if (summary === occupant && summary.name === desired.name) {
+      const tracker = await describeTracker(step, summary.eventTrackerArn);
+      if (tracker && tracker.status !== TrackerStatus.CREATE_FAILED && !tracker.status.startsWith('DELETE')) {
+        logStep({ requestType: step.requestType, step: 'adopted-own-tracker', eventTrackerArn: tracker.arn, status: tracker.status });
+        return { arn: tracker.arn, name: tracker.name, trackingId: tracker.trackingId };
+      }
+    }
+    logStep({ requestType: step.requestType, step: 'deleting-leftover', eventTrackerArn: summary.eventTrackerArn, status: summary.status });
+    await deleteAndWaitUntilGone(step, summary.eventTrackerArn);
+  }
+  return undefined;
+}
+
+/**
+ * In a rollback, the old properties are those of the update that failed: a tracker of ours left
+ * under them (one that ended CREATE FAILED, say) is deleted, so that only the tracker the template
+ * describes remains. In a forward update the old properties are the current tracker's: nothing to do.
+ */
+export async function removeLeftoverOfFailedProperties(
+  step: Step,
+  owner: Owner,
+  previous: PreviousTracker,
+  desired: DesiredTracker,
+  current: Tracker | undefined,
+): Promise<void> {
+  if (previous.name === undefined || previous.datasetGroupArn === undefined) {
+    return;
+  }
+  const sameAsDesired = previous.name === desired.name && previous.datasetGroupArn === desired.datasetGroupArn;
+  const sameAsCurrent = current !== undefined && previous.name === current.name && previous.datasetGroupArn === current.datasetGroupArn;
+  if (sameAsDesired || sameAsCurrent) {
+    return;
+  }
+  const occupant = await findTrackerInDatasetGroup(step, previous.datasetGroupArn);
+  if (!occupant?.eventTrackerArn || occupant.name !== previous.name || occupant.eventTrackerArn === current?.arn) {
+    return;
+  }
+  if ((await ownershipOf(step, owner, occupant.eventTrackerArn)) === Ownership.LEFTOVER) {
+    logStep({ requestType: step.requestType, step: 'deleting-leftover-of-failed-update', eventTrackerArn: occupant.eventTrackerArn, status: occupant.status });
+    await deleteAndWaitUntilGone(step, occupant.eventTrackerArn);
+  }
+}
