@@ -21,7 +21,7 @@ export const DEPLOY_CASES: readonly DeployCase[] = [
   { pendingMs: 5_000, inProgressMs: 15_000 },
 ];
 
-/** `ours`: the shipped handler. `naive`: what a handler without onEvent's early looks does. */
+/** `ours`: the shipped handler. `naive`: what a handler without the early looks does. */
 export type Handler = 'ours' | 'naive';
 
 export interface DeployOptions {
@@ -221,7 +221,7 @@ export function deploySection(results: readonly DeployResult[]): Section {
       'Local CloudFormation + Provider driver running the bundled handler against the Personalize emulator, real sleeps, '
         + `query interval ${seconds(ours[0]?.queryIntervalMs ?? QUERY_INTERVAL.toMilliseconds())} (the Provider's). Each case ran in its own process and emulator, all at once.`,
       'naive: the same Provider with a handler that creates in onEvent and describes once per isComplete poll (no early looks), as provider-per-tracker libraries do.',
-      `After onEvent's looks (1 s and 3.5 s after the create), ours polls like the naive handler, every ${seconds(ours[0]?.queryIntervalMs ?? 0)}: `
+      `After its early looks (isComplete's first call 1 s after the create, and a second look at 3.5 s), ours polls like the naive handler, every ${seconds(ours[0]?.queryIntervalMs ?? 0)}: `
         + 'for slower trackers the delay depends on where ACTIVE falls between two polls (0 to one interval, half on average, for both): no ratio there.',
     ],
     checks,
