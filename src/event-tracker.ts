@@ -5,7 +5,7 @@ import { aws_personalize as personalizeRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { defaultEventTrackerName } from './private/default-name';
 import { EventTrackerProvider, SERVICE_TIMEOUT } from './private/event-tracker-provider';
-import { AttributeKey, EVENT_TRACKER_RESOURCE_TYPE, ResourcePropertyKey } from './private/handler-contract';
+import { AttributeKey, EVENT_TRACKER_RESOURCE_TYPE, ResourcePropertyKey, RETAIN } from './private/handler-contract';
 import { claimDatasetGroup } from './private/one-tracker-per-dataset-group';
 import { validateEventTrackerProps, validateRemovalPolicy, validateTags } from './private/validate-event-tracker-props';
 
@@ -191,11 +191,26 @@ export interface EventTrackerProps {
 
   /**
    * What happens to the tracker when it leaves the stack (removed, stack deleted, or replaced).
-   * `RETAIN` keeps it, and its trackingId keeps working.
+   * `RETAIN` keeps it, and its trackingId keeps working; the stack releases it (removes its ownership
+   * tag), so that another stack may take it over.
    *
-   * @default RemovalPolicy.DESTROY
+   * @default - RemovalPolicy.RETAIN with `takeOverEventTrackerArn`, else RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * The ARN of an existing event tracker for this construct to take over, keeping its trackingId,
+   * instead of creating one: for a tracker made in the console, with the CLI or by another tool.
+   *
+   * The take-over happens when the construct's resource is created, and only if the tracker is
+   * ACTIVE, is named `eventTrackerName` (which must then be given) and belongs to `datasetGroup`, and
+   * no other stack manages it; otherwise the deployment fails and changes nothing. While this is set,
+   * the tracker is kept when it leaves the stack (also when the take-over rolls back). Removing it
+   * later changes nothing on the tracker; then `removalPolicy` applies as for any tracker.
+   *
+   * @default - a new tracker is created
+   */
+  readonly takeOverEventTrackerArn?: string;
 }
 
 /**
@@ -249,10 +264,15 @@ export class EventTracker extends EventTrackerBase implements ITaggable {
    */
   public readonly tags: TagManager;
 
+  /** The policy the handler applies: CloudFormation's own policies stay Delete (see applyRemovalPolicy). */
+  private removalPolicy: RemovalPolicy;
+  private readonly takeOverEventTrackerArn?: string;
+
   constructor(scope: Construct, id: string, props: EventTrackerProps) {
     super(scope, id);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
-    validateEventTrackerProps(props, removalPolicy);
+    this.takeOverEventTrackerArn = props.takeOverEventTrackerArn;
+    this.removalPolicy = props.removalPolicy ?? (props.takeOverEventTrackerArn !== undefined ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+    validateEventTrackerProps(this, props, this.removalPolicy);
 
     this.eventTrackerName = props.eventTrackerName ?? defaultEventTrackerName(this);
     this.datasetGroupArn = props.datasetGroup.datasetGroupRef.datasetGroupArn;
@@ -269,13 +289,13 @@ export class EventTracker extends EventTrackerBase implements ITaggable {
         [ResourcePropertyKey.EVENT_TRACKER_NAME]: this.eventTrackerName,
         [ResourcePropertyKey.DATASET_GROUP_ARN]: this.datasetGroupArn,
         [ResourcePropertyKey.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
+        [ResourcePropertyKey.TAKE_OVER_EVENT_TRACKER_ARN]: props.takeOverEventTrackerArn,
         // Read at synth time, so that applyRemovalPolicy() after construction counts too.
-        [ResourcePropertyKey.RETAIN_ON_REPLACEMENT]: Lazy.any({
-          produce: () => (resource.cfnOptions.updateReplacePolicy === CfnDeletionPolicy.RETAIN ? 'true' : undefined),
-        }),
+        [ResourcePropertyKey.REMOVAL_POLICY]: Lazy.any({ produce: () => (this.isRetained(resource) ? RETAIN : undefined) }),
       },
     });
-    resource.applyRemovalPolicy(removalPolicy);
+    // The handler keeps retained trackers itself: it must see their Delete to release them.
+    resource.applyRemovalPolicy(RemovalPolicy.DESTROY);
     this.eventTrackerArn = Token.asString(resource.getAtt(AttributeKey.EVENT_TRACKER_ARN));
     this.trackingId = Token.asString(resource.getAtt(AttributeKey.TRACKING_ID));
 
@@ -284,12 +304,20 @@ export class EventTracker extends EventTrackerBase implements ITaggable {
   }
 
   /**
-   * Applies a removal policy to the tracker's custom resource. `RETAIN` also keeps the old tracker
-   * when the tracker is replaced.
+   * Applies a removal policy to the tracker. `RETAIN` also keeps the old tracker when the tracker
+   * is replaced. The handler applies it: the custom resource's own DeletionPolicy and
+   * UpdateReplacePolicy stay `Delete`, so that the handler sees the Delete and releases the tracker.
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
-    validateRemovalPolicy(policy);
-    super.applyRemovalPolicy(policy);
+    validateRemovalPolicy(policy, this.takeOverEventTrackerArn);
+    this.removalPolicy = policy;
+  }
+
+  /** RETAIN, or a policy someone set on the CfnResource directly (then CloudFormation keeps it too). */
+  private isRetained(resource: CfnResource): boolean {
+    return this.removalPolicy !== RemovalPolicy.DESTROY
+      || resource.cfnOptions.deletionPolicy === CfnDeletionPolicy.RETAIN
+      || resource.cfnOptions.updateReplacePolicy === CfnDeletionPolicy.RETAIN;
   }
 }
 

@@ -1,4 +1,4 @@
-import { App, CfnParameter, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnDeletionPolicy, CfnParameter, CfnResource, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnDatasetGroup } from 'aws-cdk-lib/aws-personalize';
@@ -208,22 +208,30 @@ describe('new EventTracker', () => {
     test('defaults to DESTROY', () => {
       new EventTracker(stack, 'Tracker', { datasetGroup });
       Template.fromStack(stack).hasResource(EVENT_TRACKER, { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
-      expect(trackerProperties(Template.fromStack(stack)).RetainOnReplacement).toBeUndefined();
+      expect(trackerProperties(Template.fromStack(stack)).RemovalPolicy).toBeUndefined();
     });
 
-    test('RETAIN keeps the tracker on deletion and on replacement', () => {
+    // The handler keeps the tracker itself: CloudFormation's Retain would keep the Delete from it,
+    // and the handler must see that Delete to release the tracker (remove its ownership tag).
+    test('RETAIN keeps the tracker on deletion and on replacement, through the handler', () => {
       new EventTracker(stack, 'Tracker', { datasetGroup, removalPolicy: RemovalPolicy.RETAIN });
       const template = Template.fromStack(stack);
-      template.hasResource(EVENT_TRACKER, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-      expect(trackerProperties(template).RetainOnReplacement).toBe('true');
+      template.hasResource(EVENT_TRACKER, { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+      expect(trackerProperties(template).RemovalPolicy).toBe('Retain');
     });
 
-    test('applyRemovalPolicy(RETAIN) after construction also keeps the tracker on replacement', () => {
+    test('applyRemovalPolicy(RETAIN) after construction counts too', () => {
       const tracker = new EventTracker(stack, 'Tracker', { datasetGroup });
       tracker.applyRemovalPolicy(RemovalPolicy.RETAIN);
       const template = Template.fromStack(stack);
-      template.hasResource(EVENT_TRACKER, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-      expect(trackerProperties(template).RetainOnReplacement).toBe('true');
+      template.hasResource(EVENT_TRACKER, { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+      expect(trackerProperties(template).RemovalPolicy).toBe('Retain');
+    });
+
+    test('a Retain set on the CfnResource directly is passed on to the handler as well', () => {
+      const tracker = new EventTracker(stack, 'Tracker', { datasetGroup });
+      (tracker.node.defaultChild as CfnResource).cfnOptions.deletionPolicy = CfnDeletionPolicy.RETAIN;
+      expect(trackerProperties(Template.fromStack(stack)).RemovalPolicy).toBe('Retain');
     });
 
     test('fails for SNAPSHOT, which an event tracker does not have', () => {

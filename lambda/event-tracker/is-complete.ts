@@ -3,6 +3,7 @@ import { DeploymentFailure } from './deployment-failure';
 import { isTransient } from './errors';
 import { logStep } from './log';
 import { isOwn, ownerOf, ownershipOf } from './ownership';
+import { isRetained } from './properties';
 import { GONE, IsCompleteRequest, IsCompleteResponse } from './provider-types';
 import { Step } from './step';
 import { scaled } from './timing';
@@ -29,7 +30,7 @@ const NOT_FOUND_RETRY_MS = 2_000;
  */
 export async function checkCompletion(step: Step, event: IsCompleteRequest): Promise<IsCompleteResponse> {
   const arn = event.PhysicalResourceId;
-  if (event.RequestType === 'Delete' && !isEventTrackerArn(arn)) {
+  if (event.RequestType === 'Delete' && (!isEventTrackerArn(arn) || isRetained(event.ResourceProperties))) {
     return { IsComplete: true };
   }
   try {

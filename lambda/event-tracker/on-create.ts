@@ -1,10 +1,11 @@
-import { answerForNewTracker } from './answer';
-import { createTracker, removeOwnTrackerLeftBehind } from './create-tracker';
+import { answerFor, answerForNewTracker } from './answer';
+import { createTracker, CreatedTracker, removeOwnTrackerLeftBehind } from './create-tracker';
 import { logStep } from './log';
-import { ownerOf } from './ownership';
-import { parseDesiredTracker } from './properties';
+import { Owner, ownerOf } from './ownership';
+import { DesiredTracker, parseDesiredTracker } from './properties';
 import { OnEventRequest, OnEventResponse } from './provider-types';
 import { cleanupStep, Step } from './step';
+import { release, takeOver } from './take-over';
 
 /**
  * A failed Create gets the Provider framework's CREATE_FAILED marker as physical id, whose Delete
@@ -14,6 +15,9 @@ import { cleanupStep, Step } from './step';
 export async function onCreate(step: Step, event: OnEventRequest): Promise<OnEventResponse> {
   const desired = parseDesiredTracker(event.ResourceProperties);
   const owner = ownerOf(event);
+  if (desired.takeOverArn !== undefined) {
+    return answerFor(await takeOverOrRelease(step, owner, desired, desired.takeOverArn));
+  }
   let tracker;
   try {
     tracker = await createTracker(step, owner, desired);
@@ -24,4 +28,16 @@ export async function onCreate(step: Step, event: OnEventRequest): Promise<OnEve
     throw error;
   }
   return answerForNewTracker(step, tracker);
+}
+
+/** A failed take-over leaves the tracker as it found it, without this resource's ownership tag. */
+async function takeOverOrRelease(step: Step, owner: Owner, desired: DesiredTracker, arn: string): Promise<CreatedTracker> {
+  try {
+    return await takeOver(step, owner, desired, arn);
+  } catch (error) {
+    await release(cleanupStep(step), owner, arn).catch((cleanupError) => {
+      logStep({ requestType: step.requestType, step: 'cleanup-failed', error: String((cleanupError as Error).message) });
+    });
+    throw error;
+  }
 }

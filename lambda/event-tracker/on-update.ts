@@ -25,6 +25,9 @@ export async function onUpdate(step: Step, event: CloudFormationCustomResourceUp
   const desired = parseDesiredTracker(event.ResourceProperties);
   const previous = parsePreviousTracker(event.OldResourceProperties);
   const owner = ownerOf(event);
+  if (desired.takeOverArn !== undefined && desired.takeOverArn !== previous.takeOverArn && desired.takeOverArn !== event.PhysicalResourceId) {
+    throw new DeploymentFailure(`takeOverEventTrackerArn ${desired.takeOverArn} was added to an EventTracker that already manages ${event.PhysicalResourceId}: a tracker is taken over only when its EventTracker is created. Nothing was changed. Add a new EventTracker (a new construct id) with takeOverEventTrackerArn instead.`);
+  }
 
   let current = isEventTrackerArn(event.PhysicalResourceId) ? await describeTracker(step, event.PhysicalResourceId) : undefined;
   if (current && (isDeleting(current.status) || current.status === TrackerStatus.CREATE_FAILED)) {
@@ -49,8 +52,8 @@ export async function onUpdate(step: Step, event: CloudFormationCustomResourceUp
   }
 
   const currentInTheWay = current.datasetGroupArn === desired.datasetGroupArn || current.name === desired.name;
-  if (currentInTheWay && desired.retainOnReplacement) {
-    throw new DeploymentFailure(`Cannot replace event tracker '${current.name}' (${current.arn}) with '${desired.name}' in dataset group ${desired.datasetGroupArn}: its removal policy is RETAIN, so this stack does not delete it, and Personalize allows one tracker per dataset group and each name once. Deploy this change with removalPolicy DESTROY, or delete the old tracker yourself first.`);
+  if (currentInTheWay && desired.retain) {
+    throw new DeploymentFailure(`Cannot replace event tracker '${current.name}' (${current.arn}) with '${desired.name}' in dataset group ${desired.datasetGroupArn}: its removal policy is RETAIN${desired.takeOverArn ? ' (a taken-over tracker is kept while takeOverEventTrackerArn is set)' : ''}, so this stack does not delete it, and Personalize allows one tracker per dataset group and each name once. Deploy this change with removalPolicy DESTROY${desired.takeOverArn ? ' and without takeOverEventTrackerArn' : ''}, or delete the old tracker yourself first.`);
   }
   const adoptable = await prepareTargetSlot(step, owner, current, desired);
   if (adoptable) {

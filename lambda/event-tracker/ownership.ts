@@ -11,8 +11,10 @@ export const Ownership = {
   CURRENT: 'current',
   /** Carries this resource's proof without being its physical id: a retry's, a rollback's or a leftover. */
   LEFTOVER: 'leftover',
-  /** Anything else. Named in failures, never changed or deleted. */
+  /** Carries another resource's proof: another stack's, or another resource's of this stack. */
   FOREIGN: 'foreign',
+  /** Carries no proof and is not the physical id: someone else's, or released by a stack that kept it. */
+  UNCLAIMED: 'unclaimed',
 } as const;
 export type Ownership = typeof Ownership[keyof typeof Ownership];
 
@@ -42,7 +44,9 @@ export function ownershipProof(owner: Owner): { tagKey: string; tagValue: string
 /**
  * Classifies a tracker from its tags. Another resource's proof makes even the physical id foreign
  * (a name-style ARN reused by someone else's tracker, or a tracker another stack took over); a
- * physical id without any proof is a tracker an older version of this library created.
+ * physical id without any proof is a tracker an older version of this library created. Only CURRENT
+ * and LEFTOVER trackers are this resource's; the others are never changed or deleted, except that an
+ * UNCLAIMED one may be taken over when the user names it by its ARN.
  */
 export function classify(owner: Owner, arn: string, tags: ReadonlyMap<string, string>): Ownership {
   const proof = tags.get(OWNERSHIP_TAG_KEY);
@@ -52,13 +56,18 @@ export function classify(owner: Owner, arn: string, tags: ReadonlyMap<string, st
   if (arn === owner.physicalResourceId) {
     return Ownership.CURRENT;
   }
-  return proof === undefined ? Ownership.FOREIGN : Ownership.LEFTOVER;
+  return proof === undefined ? Ownership.UNCLAIMED : Ownership.LEFTOVER;
 }
 
 /** Reads the tracker's tags and classifies it; undefined when Personalize does not know it (or not yet). */
 export async function ownershipOf(calls: Calls, owner: Owner, arn: string): Promise<Ownership | undefined> {
   const tags = await listTags(calls, arn);
   return tags && classify(owner, arn, tags);
+}
+
+/** The stack named in another resource's proof, for failure messages. */
+export function claimingStack(tags: ReadonlyMap<string, string>): string | undefined {
+  return tags.get(OWNERSHIP_TAG_KEY)?.split('/')[0];
 }
 
 /** Whether the tracker may be changed or deleted by this resource. */

@@ -1,13 +1,16 @@
 import { DeploymentFailure } from './deployment-failure';
-import { ResourcePropertyKey } from '../../src/private/handler-contract';
-import { datasetGroupArnProblems, eventTrackerNameProblems, tagProblems } from '../../src/private/validation-rules';
+import { ResourcePropertyKey, RETAIN } from '../../src/private/handler-contract';
+import { datasetGroupArnProblems, eventTrackerArnProblems, eventTrackerNameProblems, tagProblems } from '../../src/private/validation-rules';
 
 /** The tracker a request asks for, parsed from string-only CloudFormation properties. */
 export interface DesiredTracker {
   readonly name: string;
   readonly datasetGroupArn: string;
   readonly tags: ReadonlyMap<string, string>;
-  readonly retainOnReplacement: boolean;
+  /** The removal policy keeps the tracker: never deleted, released when it leaves the stack. */
+  readonly retain: boolean;
+  /** An existing tracker the user named for this resource to take over. */
+  readonly takeOverArn?: string;
 }
 
 /** What an earlier version of the properties asked for; properties an older version lacked are undefined. */
@@ -15,6 +18,7 @@ export interface PreviousTracker {
   readonly name?: string;
   readonly datasetGroupArn?: string;
   readonly tags: ReadonlyMap<string, string>;
+  readonly takeOverArn?: string;
 }
 
 type Properties = Record<string, unknown> | undefined;
@@ -24,20 +28,24 @@ export function parseDesiredTracker(properties: Properties): DesiredTracker {
   const name = stringProperty(properties, ResourcePropertyKey.EVENT_TRACKER_NAME);
   const datasetGroupArn = stringProperty(properties, ResourcePropertyKey.DATASET_GROUP_ARN);
   const tags = parseTags(properties?.[ResourcePropertyKey.TAGS]);
+  const takeOverArn = stringProperty(properties, ResourcePropertyKey.TAKE_OVER_EVENT_TRACKER_ARN);
   const problems = [
     ...(name === undefined ? [`The property ${ResourcePropertyKey.EVENT_TRACKER_NAME} is missing; the EventTracker construct always sets it.`] : eventTrackerNameProblems(name)),
     ...(datasetGroupArn === undefined ? [`The property ${ResourcePropertyKey.DATASET_GROUP_ARN} is missing; the EventTracker construct always sets it.`] : datasetGroupArnProblems(datasetGroupArn)),
     ...tagProblems([...tags]),
+    ...(takeOverArn === undefined ? [] : eventTrackerArnProblems(takeOverArn)),
   ];
   if (problems.length > 0 || name === undefined || datasetGroupArn === undefined) {
     throw new DeploymentFailure(`Invalid event tracker properties: ${problems.join(' ')}`);
   }
-  return {
-    name,
-    datasetGroupArn,
-    tags,
-    retainOnReplacement: stringProperty(properties, ResourcePropertyKey.RETAIN_ON_REPLACEMENT) === 'true',
-  };
+  return { name, datasetGroupArn, tags, retain: isRetained(properties), takeOverArn };
+}
+
+/** Lenient, for the properties of a Delete, which may come from an older version of the construct. */
+export function isRetained(properties: Properties): boolean {
+  return stringProperty(properties, ResourcePropertyKey.REMOVAL_POLICY) === RETAIN
+    || stringProperty(properties, ResourcePropertyKey.RETAIN_ON_REPLACEMENT) === 'true'
+    || stringProperty(properties, ResourcePropertyKey.TAKE_OVER_EVENT_TRACKER_ARN) !== undefined;
 }
 
 /** Lenient: old properties may come from an older version of the construct. */
@@ -46,6 +54,7 @@ export function parsePreviousTracker(properties: Properties): PreviousTracker {
     name: stringProperty(properties, ResourcePropertyKey.EVENT_TRACKER_NAME),
     datasetGroupArn: stringProperty(properties, ResourcePropertyKey.DATASET_GROUP_ARN),
     tags: parseTags(properties?.[ResourcePropertyKey.TAGS]),
+    takeOverArn: stringProperty(properties, ResourcePropertyKey.TAKE_OVER_EVENT_TRACKER_ARN),
   };
 }
 

@@ -14,9 +14,20 @@ export const ResourcePropertyKey = {
   DATASET_GROUP_ARN: 'DatasetGroupArn',
   /** A list of `{ Key, Value }`, CloudFormation's usual tag shape. */
   TAGS: 'Tags',
-  /** `'true'` when the tracker's removal policy retains it, so replacement must never delete it. */
+  /**
+   * `'Retain'` when the tracker's removal policy keeps it: the handler then never deletes it, neither
+   * on replacement nor on Delete, where it releases it instead (removes its ownership tag), since
+   * CloudFormation's own DeletionPolicy Retain would keep the Delete from reaching the handler.
+   */
+  REMOVAL_POLICY: 'RemovalPolicy',
+  /** Written by versions before RemovalPolicy: `'true'` meant the same as RemovalPolicy `'Retain'`. */
   RETAIN_ON_REPLACEMENT: 'RetainOnReplacement',
+  /** The ARN of an existing tracker to take over (Create only), with the user's consent. */
+  TAKE_OVER_EVENT_TRACKER_ARN: 'TakeOverEventTrackerArn',
 } as const;
+
+/** The value of ResourcePropertyKey.REMOVAL_POLICY for a kept tracker. */
+export const RETAIN = 'Retain';
 
 /** Keys of the Data the handler returns, read with Fn::GetAtt. */
 export const AttributeKey = {
@@ -43,5 +54,6 @@ export interface EventTrackerResourceProperties {
   readonly [ResourcePropertyKey.EVENT_TRACKER_NAME]: string;
   readonly [ResourcePropertyKey.DATASET_GROUP_ARN]: string;
   readonly [ResourcePropertyKey.TAGS]?: ResourceTag[];
-  readonly [ResourcePropertyKey.RETAIN_ON_REPLACEMENT]?: string;
+  readonly [ResourcePropertyKey.REMOVAL_POLICY]?: string;
+  readonly [ResourcePropertyKey.TAKE_OVER_EVENT_TRACKER_ARN]?: string;
 }

@@ -46,6 +46,15 @@ export function datasetGroupArnProblems(arn: string): string[] {
   return problems;
 }
 
+// The ARN an event tracker has: Personalize ends it in an id it generates, not in the name.
+export const EVENT_TRACKER_ARN_PATTERN = /^arn:([a-z\d-]+):personalize:[a-z\d-]+:\d{12}:event-tracker\/[^/\s]+$/;
+
+export function eventTrackerArnProblems(arn: string): string[] {
+  return EVENT_TRACKER_ARN_PATTERN.test(arn) ? [] : [
+    `takeOverEventTrackerArn '${arn}' is not an event tracker ARN: it must match ${EVENT_TRACKER_ARN_PATTERN.source}, e.g. 'arn:aws:personalize:us-east-1:123456789012:event-tracker/d2e0162e'. Copy it from \`aws personalize list-event-trackers\` or the Personalize console.`,
+  ];
+}
+
 /** Checks tags given as [key, value] pairs; the count rule applies to the whole list. */
 export function tagProblems(tags: ReadonlyArray<readonly [string, string]>): string[] {
   const problems: string[] = [];

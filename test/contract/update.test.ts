@@ -129,26 +129,45 @@ describe.each(['id', 'name'] as const)('with %s-style tracker ARNs', (trackerArn
   });
 
   test('with removal policy RETAIN, a rename in the same dataset group fails and keeps the old tracker', async () => {
-    const stack = scenario.newStack({ updateReplacePolicy: 'Retain', deletionPolicy: 'Retain' });
-    await stack.create(scenario.props({ RetainOnReplacement: 'true' }));
+    const stack = scenario.newStack();
+    await stack.create(scenario.props({ RemovalPolicy: 'Retain' }));
     const before = stack.physicalResourceId;
 
-    await stack.update(scenario.props({ EventTrackerName: 'shop-views', RetainOnReplacement: 'true' }));
+    await stack.update(scenario.props({ EventTrackerName: 'shop-views', RemovalPolicy: 'Retain' }));
 
     expect(failureReasons(stack)[0]).toContain('its removal policy is RETAIN, so this stack does not delete it');
     expect(scenario.emulator.callCount('DeleteEventTracker')).toBe(0);
     scenario.expectRemaining(before);
   });
 
-  test('with removal policy RETAIN, a move to another group under a new name keeps both trackers', async () => {
+  test('with removal policy RETAIN, a move to another group under a new name keeps the old tracker, released', async () => {
+    const otherGroup = scenario.emulator.createDatasetGroup('other');
+    const stack = scenario.newStack();
+    await stack.create(scenario.props({ RemovalPolicy: 'Retain' }));
+    const old = stack.physicalResourceId;
+
+    const result = await stack.update(scenario.props({ EventTrackerName: 'other-clicks', DatasetGroupArn: otherGroup, RemovalPolicy: 'Retain' }));
+
+    expect(result.status).toBe('UPDATE_COMPLETE');
+    // The cleanup Delete of the old id reaches the handler, which keeps the tracker and drops its proof.
+    expect(result.requests.map((request) => request.RequestType)).toEqual(['Update', 'Delete']);
+    expect(scenario.emulator.tracker(old!)?.status).toBe('ACTIVE');
+    expect(scenario.emulator.tracker(old!)?.tags).not.toHaveProperty(['cdk-personalize-event-tracker:owner']);
+    expect(scenario.emulator.tracker(stack.physicalResourceId!)?.tags).toHaveProperty(['cdk-personalize-event-tracker:owner']);
+    scenario.expectRemaining(old, stack.physicalResourceId);
+  });
+
+  test('properties written by an older version (RetainOnReplacement) still keep the old tracker', async () => {
     const otherGroup = scenario.emulator.createDatasetGroup('other');
     const stack = scenario.newStack({ updateReplacePolicy: 'Retain', deletionPolicy: 'Retain' });
     await stack.create(scenario.props({ RetainOnReplacement: 'true' }));
     const old = stack.physicalResourceId;
 
-    const result = await stack.update(scenario.props({ EventTrackerName: 'other-clicks', DatasetGroupArn: otherGroup, RetainOnReplacement: 'true' }));
+    const renamedInPlace = await stack.update(scenario.props({ EventTrackerName: 'shop-views', RetainOnReplacement: 'true' }));
+    expect(renamedInPlace.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    const moved = await stack.update(scenario.props({ EventTrackerName: 'other-clicks', DatasetGroupArn: otherGroup, RetainOnReplacement: 'true' }));
 
-    expect(result.status).toBe('UPDATE_COMPLETE');
+    expect(moved.status).toBe('UPDATE_COMPLETE');
     expect(scenario.emulator.tracker(old!)?.status).toBe('ACTIVE');
     scenario.expectRemaining(old, stack.physicalResourceId);
   });

@@ -50,6 +50,17 @@ describe('create', () => {
     expect(stack.getAtt('Arn')).toBe('arn:aws:thing:::str');
   });
 
+  test('fails the stack after a successful create: the rollback deletes the created id', async () => {
+    const stack = stackFor('completes-after-polls');
+    const result = await stack.create({ Name: 'later-fails' }, { failStackAfter: true });
+
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(result.statuses).toEqual(['CREATE_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_COMPLETE']);
+    expect(summary(result.requests)).toEqual([['Create', undefined, 'later-fails'], ['Delete', 'thing-later-fails', 'later-fails']]);
+    expect(resourceStatuses(stack)).toEqual(['CREATE_IN_PROGRESS', 'CREATE_COMPLETE', 'DELETE_COMPLETE']);
+    expect(stack.physicalResourceId).toBeUndefined();
+  });
+
   test('fails Fn::GetAtt on an attribute the provider did not return', async () => {
     const stack = stackFor('completes-after-polls');
     await stack.create({ Name: 'getatt' });

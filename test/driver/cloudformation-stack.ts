@@ -31,7 +31,7 @@ export interface CloudFormationStackOptions extends Omit<ProviderFrameworkOption
 }
 
 export interface UpdateOptions {
-  /** Another resource of the stack fails after this one updated: CloudFormation rolls this one back. */
+  /** Another resource of the stack fails after this one was created or updated: CloudFormation rolls this one back. */
   readonly failStackAfter?: boolean;
 }
 
@@ -109,20 +109,26 @@ export class CloudFormationStack {
     return this.provider.send(request);
   }
 
-  async create(properties: TemplateProperties): Promise<OperationResult> {
+  async create(properties: TemplateProperties, options: UpdateOptions = {}): Promise<OperationResult> {
     if (this.current !== 'NOT_CREATED' && this.current !== 'DELETE_COMPLETE') throw new Error(`cannot create: stack is ${this.current}`);
     this.identity = this.newIdentity();
     return this.operation(async () => {
       this.stackEvent('CREATE_IN_PROGRESS');
       this.resourceEvent('CREATE_IN_PROGRESS');
       const created = await this.request('Create', { properties });
-      if (created.ok) {
+      if (created.ok && !options.failStackAfter) {
         this.accepted(created, properties);
         this.resourceEvent('CREATE_COMPLETE');
         return this.stackEvent('CREATE_COMPLETE');
       }
-      this.resourceEvent('CREATE_FAILED', created.reason, created.physicalResourceId);
-      this.stackEvent('ROLLBACK_IN_PROGRESS', `The following resource(s) failed to create: [${this.logicalResourceId}]. Rollback requested by user.`);
+      if (created.ok) {
+        // Another resource of the stack failed to create: CloudFormation deletes this one again.
+        this.resourceEvent('CREATE_COMPLETE', undefined, created.physicalResourceId);
+        this.stackEvent('ROLLBACK_IN_PROGRESS', 'The following resource(s) failed to create: [AnotherResource]. Rollback requested by user.');
+      } else {
+        this.resourceEvent('CREATE_FAILED', created.reason, created.physicalResourceId);
+        this.stackEvent('ROLLBACK_IN_PROGRESS', `The following resource(s) failed to create: [${this.logicalResourceId}]. Rollback requested by user.`);
+      }
       if (this.options.deletionPolicy === 'Retain') {
         this.resourceEvent('DELETE_SKIPPED', undefined, created.physicalResourceId);
         return this.stackEvent('ROLLBACK_COMPLETE');

@@ -9,7 +9,7 @@ test('parses the properties CloudFormation delivers as strings', () => {
     DatasetGroupArn: GROUP,
     Tags: [{ Key: 'team', Value: 'recs' }, { Key: 'empty' }],
     RetainOnReplacement: 'true',
-  })).toEqual({ name: 'clicks', datasetGroupArn: GROUP, tags: new Map([['team', 'recs'], ['empty', '']]), retainOnReplacement: true });
+  })).toEqual({ name: 'clicks', datasetGroupArn: GROUP, tags: new Map([['team', 'recs'], ['empty', '']]), retain: true, takeOverArn: undefined });
 });
 
 test('fails with every problem when properties break Personalize\'s rules', () => {
@@ -23,6 +23,6 @@ test('fails when a property the construct always sets is missing', () => {
 });
 
 test('reads old properties leniently: keys an older version did not write are undefined', () => {
-  expect(parsePreviousTracker({ EventTrackerName: 'clicks' })).toEqual({ name: 'clicks', datasetGroupArn: undefined, tags: new Map() });
-  expect(parsePreviousTracker(undefined)).toEqual({ name: undefined, datasetGroupArn: undefined, tags: new Map() });
+  expect(parsePreviousTracker({ EventTrackerName: 'clicks' })).toEqual({ name: 'clicks', datasetGroupArn: undefined, tags: new Map(), takeOverArn: undefined });
+  expect(parsePreviousTracker(undefined)).toEqual({ name: undefined, datasetGroupArn: undefined, tags: new Map(), takeOverArn: undefined });
 });
