@@ -276,23 +276,6 @@ describe('new EventTracker', () => {
     });
   });
 
-  test('metrics use the AWS/Personalize namespace and the EventTrackerArn dimension', () => {
-    const tracker = new EventTracker(stack, 'Tracker', { datasetGroup });
-    const expected = [
-      [tracker.metricPutEventsRequests(), 'PutEventsRequests', 'Sum'],
-      [tracker.metricPutEvents4xxErrors(), 'PutEvents4xxErrors', 'Sum'],
-      [tracker.metricPutEvents5xxErrors(), 'PutEvents5xxErrors', 'Sum'],
-      [tracker.metricPutEventsLatency(), 'PutEventsLatency', 'Average'],
-    ] as const;
-    for (const [metric, name, statistic] of expected) {
-      expect(metric.namespace).toBe('AWS/Personalize');
-      expect(metric.metricName).toBe(name);
-      expect(metric.statistic).toBe(statistic);
-      expect(stack.resolve(metric.dimensions)).toEqual({ EventTrackerArn: stack.resolve(tracker.eventTrackerArn) });
-    }
-    expect(tracker.metric('Custom', { statistic: 'Maximum' }).statistic).toBe('Maximum');
-  });
-
   test('another stack using trackingId gets Fn::ImportValue of an export of the Fn::GetAtt', () => {
     const tracker = new EventTracker(stack, 'Tracker', { datasetGroup });
     const consumer = new Stack(app, 'Ingest');
@@ -346,7 +329,7 @@ describe('imported EventTracker', () => {
     expect(JSON.stringify(stack.resolve(tracker.eventTrackerName))).toContain('Fn::Select');
   });
 
-  test('grants and metrics work on an import', () => {
+  test('grants work on an import (metrics: event-tracker-metrics.test.ts)', () => {
     const tracker = EventTracker.fromEventTrackerArn(stack, 'Imported', TRACKER_ARN);
     const role = new iam.Role(stack, 'Ingest', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     tracker.grantPutEvents(role);
@@ -360,7 +343,6 @@ describe('imported EventTracker', () => {
         ],
       },
     });
-    expect(tracker.metricPutEvents5xxErrors().dimensions).toEqual({ EventTrackerArn: TRACKER_ARN });
     Template.fromStack(stack).resourceCountIs(EVENT_TRACKER, 0);
   });
 
