@@ -1,13 +1,51 @@
-import { Arn, ArnFormat, CfnDeletionPolicy, CfnResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, TagManager, TagType, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnDeletionPolicy, CfnResource, Duration, IResource, ITaggable, Lazy, RemovalPolicy, Resource, TagManager, TagType, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { aws_personalize as personalizeRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { defaultEventTrackerName } from './private/default-name';
+import { eventTrackerMetric } from './private/event-tracker-metric-query';
 import { EventTrackerProvider, SERVICE_TIMEOUT } from './private/event-tracker-provider';
 import { AttributeKey, EVENT_TRACKER_RESOURCE_TYPE, ResourcePropertyKey, RETAIN } from './private/handler-contract';
 import { claimDatasetGroup } from './private/one-tracker-per-dataset-group';
 import { validateEventTrackerProps, validateRemovalPolicy, validateTags } from './private/validate-event-tracker-props';
+
+/**
+ * Options of the event tracker metrics. The metrics are CloudWatch Metrics Insights queries, so only
+ * what a query can change is here.
+ */
+export interface EventTrackerMetricOptions {
+  /**
+   * The period over which the statistic is applied: a whole number of minutes (Metrics Insights
+   * aggregates at one-minute granularity). An alarm evaluates at most the last 3 hours of a
+   * Metrics Insights query, so keep period x evaluationPeriods within 3 hours.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly period?: Duration;
+
+  /**
+   * The statistic: `Sum`, `Average`, `Minimum`, `Maximum` or `SampleCount` (the Metrics Insights
+   * functions SUM, AVG, MIN, MAX and COUNT). Percentiles are not available in Metrics Insights.
+   *
+   * @default - Sum for the request and error counts, Average for the latency and for `metric()`
+   */
+  readonly statistic?: string;
+
+  /**
+   * The label of the metric in graphs and alarms.
+   *
+   * @default - the metric name
+   */
+  readonly label?: string;
+
+  /**
+   * The color of the metric in graphs, as a hex code (`cloudwatch.Color` has some).
+   *
+   * @default - automatic color
+   */
+  readonly color?: string;
+}
 
 /**
  * An Amazon Personalize event tracker, created in this app or imported.
@@ -56,37 +94,41 @@ export interface IEventTracker extends IResource {
   grantPutEvents(grantee: iam.IGrantable): iam.Grant;
 
   /**
-   * A metric of this event tracker (namespace AWS/Personalize, dimension EventTrackerArn).
-   */
-  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-
-  /**
-   * The number of PutEvents requests.
-   *
-   * @default - sum over 5 minutes
-   */
-  metricPutEventsRequests(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-
-  /**
-   * The number of PutEvents requests that failed with a 4xx error.
-   *
-   * @default - sum over 5 minutes
-   */
-  metricPutEvents4xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-
-  /**
-   * The number of PutEvents requests that failed with a 5xx error.
-   *
-   * @default - sum over 5 minutes
-   */
-  metricPutEvents5xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
-
-  /**
-   * The time PutEvents requests took, in milliseconds.
+   * A metric of this event tracker: the metric `metricName` of namespace AWS/Personalize under the
+   * dimensions DatasetGroupArn, DatasetArn and EventTrackerArn, selected by this tracker's ARN with a
+   * CloudWatch Metrics Insights query. Works in alarms (`createAlarm`) and dashboards.
    *
    * @default - average over 5 minutes
    */
-  metricPutEventsLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  metric(metricName: string, props?: EventTrackerMetricOptions): cloudwatch.MathExpression;
+
+  /**
+   * The number of successful PutEvents requests (metric PutEventsRequests).
+   *
+   * @default - sum over 5 minutes
+   */
+  metricPutEventsRequests(props?: EventTrackerMetricOptions): cloudwatch.MathExpression;
+
+  /**
+   * The number of PutEvents requests that failed with a 4xx error (metric PutEvents4xxErrors).
+   *
+   * @default - sum over 5 minutes
+   */
+  metricPutEvents4xxErrors(props?: EventTrackerMetricOptions): cloudwatch.MathExpression;
+
+  /**
+   * The number of PutEvents requests that failed with a 5xx error (metric PutEvents5xxErrors).
+   *
+   * @default - sum over 5 minutes
+   */
+  metricPutEvents5xxErrors(props?: EventTrackerMetricOptions): cloudwatch.MathExpression;
+
+  /**
+   * The time successful PutEvents requests took, in milliseconds (metric PutEventLatency).
+   *
+   * @default - average over 5 minutes
+   */
+  metricPutEventLatency(props?: EventTrackerMetricOptions): cloudwatch.MathExpression;
 }
 
 /** Grants and metrics, written once for created and imported trackers. */
@@ -104,29 +146,24 @@ abstract class EventTrackerBase extends Resource implements IEventTracker {
     return iam.Grant.addToPrincipal({ grantee, actions: ['personalize:PutEvents'], resourceArns: ['*'] });
   }
 
-  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/Personalize',
-      metricName,
-      dimensionsMap: { EventTrackerArn: this.eventTrackerArn },
-      ...props,
-    }).attachTo(this);
+  public metric(metricName: string, props?: EventTrackerMetricOptions): cloudwatch.MathExpression {
+    return eventTrackerMetric(this.eventTrackerArn, metricName, cloudwatch.Stats.AVERAGE, props);
   }
 
-  public metricPutEventsRequests(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('PutEventsRequests', { statistic: cloudwatch.Stats.SUM, ...props });
+  public metricPutEventsRequests(props?: EventTrackerMetricOptions): cloudwatch.MathExpression {
+    return eventTrackerMetric(this.eventTrackerArn, 'PutEventsRequests', cloudwatch.Stats.SUM, props);
   }
 
-  public metricPutEvents4xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('PutEvents4xxErrors', { statistic: cloudwatch.Stats.SUM, ...props });
+  public metricPutEvents4xxErrors(props?: EventTrackerMetricOptions): cloudwatch.MathExpression {
+    return eventTrackerMetric(this.eventTrackerArn, 'PutEvents4xxErrors', cloudwatch.Stats.SUM, props);
   }
 
-  public metricPutEvents5xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('PutEvents5xxErrors', { statistic: cloudwatch.Stats.SUM, ...props });
+  public metricPutEvents5xxErrors(props?: EventTrackerMetricOptions): cloudwatch.MathExpression {
+    return eventTrackerMetric(this.eventTrackerArn, 'PutEvents5xxErrors', cloudwatch.Stats.SUM, props);
   }
 
-  public metricPutEventsLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('PutEventsLatency', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  public metricPutEventLatency(props?: EventTrackerMetricOptions): cloudwatch.MathExpression {
+    return eventTrackerMetric(this.eventTrackerArn, 'PutEventLatency', cloudwatch.Stats.AVERAGE, props);
   }
 }
 

@@ -1,7 +1,10 @@
+import { readFileSync } from 'fs';
+import * as path from 'path';
 import { App, CfnDeletionPolicy, CfnParameter, CfnResource, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnDatasetGroup } from 'aws-cdk-lib/aws-personalize';
+import { Fact, FactName, RegionInfo } from 'aws-cdk-lib/region-info';
 import { EventTracker, ExistingDatasetGroup } from '../src';
 
 const EVENT_TRACKER = 'Custom::PersonalizeEventTracker';
@@ -126,6 +129,48 @@ describe('new EventTracker', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.isComplete', Runtime: 'nodejs24.x', Timeout: 60 });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' });
+  });
+
+  describe('handler runtime', () => {
+    const nodeMajor = (runtime: string) => Number(/^nodejs(\d+)\.x$/.exec(runtime)![1]);
+    const handlerRuntimes = (template: Template) => Object.values(template.findResources('AWS::Lambda::Function'))
+      .filter((fn) => /^index\./.test(fn.Properties.Handler))
+      .map((fn) => fn.Properties.Runtime as string);
+
+    test('is the same fixed runtime in a region of every partition aws-cdk-lib knows', () => {
+      const partitions = new Map<string, string>();
+      for (const region of RegionInfo.regions) {
+        if (region.partition && !partitions.has(region.partition)) partitions.set(region.partition, region.name);
+      }
+      expect([...partitions.keys()]).toEqual(expect.arrayContaining(['aws', 'aws-cn', 'aws-us-gov']));
+      for (const [partition, region] of partitions) {
+        const regional = new Stack(new App(), `In-${partition}`, { env: { account: '123456789012', region } });
+        new EventTracker(regional, 'Tracker', { datasetGroup: new CfnDatasetGroup(regional, 'Group', { name: 'group' }) });
+        expect({ partition, runtimes: handlerRuntimes(Template.fromStack(regional)) }).toEqual({ partition, runtimes: ['nodejs24.x', 'nodejs24.x'] });
+      }
+    });
+
+    test('is no older than the latest Node.js runtime the aws-cdk-lib region facts name, which the Provider framework uses', () => {
+      new EventTracker(stack, 'Tracker', { datasetGroup });
+      const handlers = handlerRuntimes(Template.fromStack(stack)).map(nodeMajor);
+      const latestInRegions = RegionInfo.regions
+        .map((region) => Fact.find(region.name, FactName.LATEST_NODE_RUNTIME))
+        .filter((runtime): runtime is string => runtime !== undefined);
+      expect(latestInRegions.length).toBeGreaterThan(0);
+      for (const runtime of latestInRegions) {
+        expect(Math.min(...handlers)).toBeGreaterThanOrEqual(nodeMajor(runtime));
+      }
+    });
+
+    test('runs the bundle: esbuild targets a Node.js major the runtime has', () => {
+      new EventTracker(stack, 'Tracker', { datasetGroup });
+      const tasks = JSON.parse(readFileSync(path.join(__dirname, '..', '.projen', 'tasks.json'), 'utf8'));
+      const bundle = tasks.tasks['bundle:handler'].steps.map((step: { exec?: string }) => step.exec).join(' ');
+      const target = Number(/--target=node(\d+)\b/.exec(bundle)![1]);
+      for (const runtime of handlerRuntimes(Template.fromStack(stack))) {
+        expect(nodeMajor(runtime)).toBeGreaterThanOrEqual(target);
+      }
+    });
   });
 
   describe('handler permissions', () => {
@@ -285,23 +330,6 @@ describe('new EventTracker', () => {
     });
   });
 
-  test('metrics use the AWS/Personalize namespace and the EventTrackerArn dimension', () => {
-    const tracker = new EventTracker(stack, 'Tracker', { datasetGroup });
-    const expected = [
-      [tracker.metricPutEventsRequests(), 'PutEventsRequests', 'Sum'],
-      [tracker.metricPutEvents4xxErrors(), 'PutEvents4xxErrors', 'Sum'],
-      [tracker.metricPutEvents5xxErrors(), 'PutEvents5xxErrors', 'Sum'],
-      [tracker.metricPutEventsLatency(), 'PutEventsLatency', 'Average'],
-    ] as const;
-    for (const [metric, name, statistic] of expected) {
-      expect(metric.namespace).toBe('AWS/Personalize');
-      expect(metric.metricName).toBe(name);
-      expect(metric.statistic).toBe(statistic);
-      expect(stack.resolve(metric.dimensions)).toEqual({ EventTrackerArn: stack.resolve(tracker.eventTrackerArn) });
-    }
-    expect(tracker.metric('Custom', { statistic: 'Maximum' }).statistic).toBe('Maximum');
-  });
-
   test('another stack using trackingId gets Fn::ImportValue of an export of the Fn::GetAtt', () => {
     const tracker = new EventTracker(stack, 'Tracker', { datasetGroup });
     const consumer = new Stack(app, 'Ingest');
@@ -357,7 +385,7 @@ describe('imported EventTracker', () => {
     expect(stack.resolve(tracker.eventTrackerArn)).toEqual({ Ref: 'TrackerArn' });
   });
 
-  test('grants and metrics work on an import', () => {
+  test('grants work on an import (metrics: event-tracker-metrics.test.ts)', () => {
     const tracker = EventTracker.fromEventTrackerArn(stack, 'Imported', TRACKER_ARN);
     const role = new iam.Role(stack, 'Ingest', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     tracker.grantPutEvents(role);
@@ -371,7 +399,6 @@ describe('imported EventTracker', () => {
         ],
       },
     });
-    expect(tracker.metricPutEvents5xxErrors().dimensions).toEqual({ EventTrackerArn: TRACKER_ARN });
     Template.fromStack(stack).resourceCountIs(EVENT_TRACKER, 0);
   });
 

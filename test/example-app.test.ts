@@ -61,15 +61,25 @@ describe('cross-stack wiring', () => {
     example.ingestTemplate.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
   });
 
-  test('an alarm watches the tracker\'s PutEvents5xxErrors, found through the exported tracker ARN', () => {
+  test('an alarm watches the tracker\'s PutEvents5xxErrors under the documented dimensions, found through the exported tracker ARN', () => {
     const trackerId = onlyResourceId(example.personalizeTemplate, 'Custom::PersonalizeEventTracker');
     const arnOutputs = example.personalizeTemplate.findOutputs('*', { Value: { 'Fn::GetAtt': [trackerId, 'EventTrackerArn'] } });
     const arnExport = (Object.values(arnOutputs)[0] as any).Export.Name;
     example.ingestTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/Personalize',
-      MetricName: 'PutEvents5xxErrors',
-      Dimensions: [{ Name: 'EventTrackerArn', Value: { 'Fn::ImportValue': arnExport } }],
-      Statistic: 'Sum',
+      Metrics: [{
+        Id: 'expr_1',
+        Label: 'PutEvents5xxErrors',
+        Period: 300,
+        ReturnData: true,
+        Expression: {
+          'Fn::Join': ['', [
+            'SELECT SUM("PutEvents5xxErrors") FROM SCHEMA("AWS/Personalize", DatasetGroupArn, DatasetArn, EventTrackerArn) WHERE EventTrackerArn = \'',
+            { 'Fn::ImportValue': arnExport },
+            '\'',
+          ]],
+        },
+      }],
+      MetricName: Match.absent(),
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,
       TreatMissingData: 'notBreaching',

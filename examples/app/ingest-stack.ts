@@ -67,6 +67,7 @@ export class IngestStack extends Stack {
     this.recordInteraction = fn;
 
     // 5xx means Personalize failed to record events: page someone (add an alarm action in real use).
+    // The metric is a Metrics Insights query selecting this tracker's PutEvents5xxErrors by its ARN.
     this.putEvents5xxAlarm = new cloudwatch.Alarm(this, 'PutEvents5xxErrors', {
       alarmDescription: 'Amazon Personalize failed PutEvents calls with a server error: interactions were not recorded.',
       metric: props.tracker.metricPutEvents5xxErrors({ period: Duration.minutes(5) }),

@@ -26,6 +26,12 @@ export function findImports(value: unknown, at: string[] = []): Array<[string, s
   return Object.entries(record).flatMap(([k, v]) => findImports(v, [...at, k]));
 }
 
+/** A query as text, with the intrinsic functions it joins (such as Fn::ImportValue) written as JSON. */
+function queryText(expression: unknown): string {
+  const join = (expression as { 'Fn::Join'?: [string, unknown[]] } | undefined)?.['Fn::Join'];
+  return join ? join[1].map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(join[0]) : String(expression);
+}
+
 /** One line per kind of thing the stack's template holds that matters to this example. */
 export function summarizeTemplate(stack: SynthesizedStack): string[] {
   const resources = Object.entries(stack.template.Resources);
@@ -59,7 +65,12 @@ export function summarizeTemplate(stack: SynthesizedStack): string[] {
   }
   for (const [id, alarm] of stack.resourcesOfType('AWS::CloudWatch::Alarm')) {
     const p = alarm.Properties ?? {};
-    add('alarm', `${constructPath(stack, id)}: ${p.Namespace} ${p.MetricName} ${p.Statistic} ${p.ComparisonOperator} ${p.Threshold} per ${p.Period} s`);
+    // A metric alarm names its metric; an alarm on a Metrics Insights query holds the query.
+    const watched = p.Metrics?.find((query: any) => query.ReturnData !== false) ?? {};
+    const what = p.MetricName !== undefined
+      ? `${p.Namespace} ${p.MetricName} ${p.Statistic}`
+      : queryText(watched.Expression);
+    add('alarm', `${constructPath(stack, id)}: ${what} ${p.ComparisonOperator} ${p.Threshold} per ${p.Period ?? watched.Period} s`);
   }
   for (const [id, output] of Object.entries(stack.template.Outputs ?? {})) {
     if (output.Export) {

@@ -86,7 +86,9 @@ export class EventTrackerProvider extends Construct {
     const code = lambda.Code.fromAsset(HANDLER_ASSET);
     const handlerFunction = (functionId: string, handler: string, timeout: Duration, description: string) => new lambda.Function(this, functionId, {
       code,
-      // The bundle targets Node.js 22 syntax, and is tested on that and later versions.
+      // Fixed, not lambda.determineLatestNodeRuntime(): aws-cdk-lib's region facts name nodejs24.x
+      // for every region of every partition (2.276.0), while older versions, such as the 2.224.0
+      // minimum, still name nodejs22.x. The bundle targets Node.js 22 syntax.
       runtime: lambda.Runtime.NODEJS_24_X,
       handler,
       timeout,
