@@ -6,6 +6,7 @@ import { synthesize } from './step-1-synthesize';
 import { deployTracker } from './step-2-deploy';
 import { recordInteraction } from './step-3-record';
 import { changeAndDestroy } from './step-4-change-and-destroy';
+import { takeOverExistingTracker } from './step-5-take-over';
 import { seconds, Story } from './story';
 import { PersonalizeEmulator } from '../../test/emulator/personalize-emulator';
 
@@ -28,12 +29,13 @@ async function main(story: Story): Promise<void> {
     const tracker = await deployTracker(story, app, emulator, deployment);
     await recordInteraction(story, app, emulator, deployment, tracker.cfn.cfn.physicalResourceId!);
     await changeAndDestroy(story, tracker, emulator, deployment);
+    await takeOverExistingTracker(story, tracker, emulator);
   } finally {
     await emulator.stop();
   }
 }
 
-const story = new Story(4);
+const story = new Story(5);
 main(story).then(
   () => {
     console.log('');
