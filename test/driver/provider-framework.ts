@@ -97,10 +97,14 @@ export class ProviderFramework {
     if (options.isComplete !== false) this.isCompleteFunction = load('isComplete', options.isComplete ?? {}, 'IsCompleteHandler');
   }
 
-  /** Runs one CloudFormation request through the framework; resolves with the response sent to CloudFormation. */
+  /**
+   * Runs one CloudFormation request through the framework; resolves with the response sent to CloudFormation.
+   * Sending the same request again (also while the first is still running) is a duplicate delivery.
+   */
   async send(request: CloudFormationCustomResourceEvent): Promise<SendResult> {
     const start = this.timeline.length;
-    this.timeline.push({ kind: 'request', at: Date.now(), request });
+    const delivery = 1 + this.timeline.filter((e) => e.kind === 'request' && e.request.RequestId === request.RequestId).length;
+    this.timeline.push({ kind: 'request', at: Date.now(), request, delivery });
     this.responseUrls.add(request.ResponseURL);
     let joinedRunningExecution = false;
     // The Lambda invocation of the framework: the request arrives as JSON.
