@@ -106,9 +106,25 @@ export class Scenario {
     this.emulator.setFaults(...args);
   }
 
+  /**
+   * Waits (up to 200 s in AWS time) until no tracker of the stacks is DELETE PENDING or DELETE IN_PROGRESS:
+   * a tracker whose deletion was requested and goes on is not leaked, only one that stays.
+   */
+  public async untilDeletionsFinish(): Promise<void> {
+    const deleting = () => this.liveTrackers().filter((tracker) => tracker.status.startsWith('DELETE'));
+    for (const giveUpAt = Date.now() + 200_000 * TIME_SCALE; deleting().length > 0 && Date.now() < giveUpAt;) {
+      await new Promise((resolve) => setTimeout(resolve, QUERY_INTERVAL_MS / 5));
+    }
+  }
+
   /** The invariants every scenario must keep, then teardown. */
   public async finish(): Promise<void> {
     try {
+      // In-process, a handler past its Lambda timeout goes on: let it end before looking.
+      for (const stack of this.stacks) {
+        expect(await stack.provider.untilTimedOutHandlersReturn()).toBe(true);
+      }
+      await this.untilDeletionsFinish();
       // Nothing leaked: no tracker but the expected ones.
       expect(this.liveTrackers().map((tracker) => tracker.arn).sort()).toEqual([...this.expectedArns].sort());
       // No foreign tracker changed.
