@@ -1,5 +1,5 @@
-import { EmulatorOptions } from '../emulator/personalize-emulator';
 import { failureReasons, Scenario } from './harness';
+import { EmulatorOptions } from '../emulator/personalize-emulator';
 
 // Issue 8: a tracker is the stack's own only if it is the resource's physical id or carries the stack's
 // proof of ownership; names and ages prove nothing. One scenario per class of defect of the issue.
