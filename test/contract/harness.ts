@@ -111,8 +111,8 @@ export class Scenario {
    * a tracker whose deletion was requested and goes on is not leaked, only one that stays.
    */
   public async untilDeletionsFinish(): Promise<void> {
-    const deleting = () => this.liveTrackers().filter((tracker) => tracker.status.startsWith('DELETE'));
-    for (const giveUpAt = Date.now() + 200_000 * TIME_SCALE; deleting().length > 0 && Date.now() < giveUpAt;) {
+    const giveUpAt = Date.now() + 200_000 * TIME_SCALE;
+    while (this.liveTrackers().some((tracker) => tracker.status.startsWith('DELETE')) && Date.now() < giveUpAt) {
       await new Promise((resolve) => setTimeout(resolve, QUERY_INTERVAL_MS / 5));
     }
   }
@@ -160,8 +160,8 @@ export class Scenario {
       for (const request of requests) {
         const id = request.request.RequestId;
         const response = responses.find((entry) => entry.response.RequestId === id);
-        if (request.request.RequestType !== 'Create' || request.delivery > 1 || requests.some((other) => other.request.RequestId === id && other.delivery > 1)
-          || response?.response.Status !== 'SUCCESS') {
+        const deliveredTwice = requests.some((other) => other.request.RequestId === id && other.delivery > 1);
+        if (request.request.RequestType !== 'Create' || deliveredTwice || response?.response.Status !== 'SUCCESS') {
           continue;
         }
         // The driver's times are on the base clock; call times and status histories on the emulator's.
