@@ -130,7 +130,7 @@ export class ProviderFramework {
    */
   async untilTimedOutHandlersReturn(boundMs = 10_000): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), boundMs); });
+    const bound = new Promise<false>((settle) => { timer = setTimeout(() => settle(false), boundMs); });
     try {
       return await Promise.race([Promise.all(this.pastTimeout).then(() => true as const), bound]);
     } finally {
