@@ -204,6 +204,19 @@ describe('update', () => {
     expect(stack.properties).toEqual({ Name: 'same', Size: 1 });
   });
 
+  test('fails the stack after a replacement with UpdateReplacePolicy Retain: the rollback cleanup keeps the id it replaced', async () => {
+    const stack = stackFor('replaces-on-update', { updateReplacePolicy: 'Retain' });
+    await stack.create({ Name: 'a' });
+    const first = stack.physicalResourceId!;
+    const result = await stack.update({ Name: 'b' }, { failStackAfter: true });
+    const second = result.responses[0].response.PhysicalResourceId;
+
+    expect(summary(result.requests)).toEqual([['Update', first, 'b'], ['Update', second, 'a']]);
+    expect(resourceStatuses(stack).slice(-3)).toEqual(['UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE', 'DELETE_SKIPPED']);
+    expect(stack.stackEvents.at(-2)).toMatchObject({ status: 'DELETE_SKIPPED', physicalResourceId: second });
+    expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  });
+
   test('fails the stack after a replacement: the rollback replaces again and the cleanup deletes the id it replaced', async () => {
     const stack = stackFor('replaces-on-update');
     await stack.create({ Name: 'a' });
@@ -299,6 +312,67 @@ describe('delete', () => {
     const result = await stack.delete();
     expect(result.status).toBe('DELETE_COMPLETE');
     expect(result.requests).toEqual([]);
+  });
+});
+
+describe('a request delivered twice, overlapping', () => {
+  // The second delivery starts 5 ms after the first, whose onEvent takes 30 ms; its waiter then polls
+  // every 25 ms, so a second onEvent answering at ~35 ms finds the first waiter still running.
+  const slowStack = () => stackFor('slow-on-event', { queryInterval: 25, totalTimeout: 250 });
+  const onEvents = (stack: CloudFormationStack) => stack.invocations.filter((i) => i.handler === 'onEvent');
+  const deliveries = (stack: CloudFormationStack) =>
+    stack.timeline.flatMap((e) => (e.kind === 'request' ? [[e.request.RequestType, e.delivery]] : []));
+
+  test('with the same onEvent answer, the second delivery joins the waiter: one response, CREATE_COMPLETE', async () => {
+    const stack = slowStack();
+    const result = await stack.create({ Name: 'x', SleepMs: 30, Polls: 3 }, { duplicateDeliveryAfterMs: 5 });
+
+    expect(result.status).toBe('CREATE_COMPLETE');
+    expect(deliveries(stack)).toEqual([['Create', 1], ['Create', 2]]);
+    const [first, second] = onEvents(stack);
+    expect(second.event.RequestId).toBe(first.event.RequestId);
+    expect(second.at).toBeLessThan(first.at + first.durationMs);
+    expect(result.requests).toHaveLength(1);
+    expect(result.responses).toHaveLength(1);
+    expect(result.ignoredResponses).toEqual([]);
+    expect(stack.physicalResourceId).toBe('slow-x');
+  });
+
+  test('with differing answers, CloudFormation takes the first response (ExecutionAlreadyExists) and rolls back while the first waiter still runs', async () => {
+    const stack = slowStack();
+    const result = await stack.create({ Name: 'x', SleepMs: 30, Polls: 3, Stamp: true }, { duplicateDeliveryAfterMs: 5 });
+
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(stack.stackEvents.find((e) => e.status === 'CREATE_FAILED')!.reason).toMatch(/^ExecutionAlreadyExists: Execution Already Exists: 'arn:aws:states:/);
+    expect(summary(result.requests)).toEqual([['Create', undefined, 'x'], ['Delete', CREATE_FAILED_PHYSICAL_ID_MARKER, 'x']]);
+    // The first delivery's waiter answered SUCCESS for the resource it made, after the rollback: ignored.
+    expect(result.ignoredResponses.map((r) => [r.response.Status, r.response.PhysicalResourceId])).toEqual([['SUCCESS', 'slow-x']]);
+    const rollbackDelete = stack.timeline.find((e) => e.kind === 'request' && e.request.RequestType === 'Delete')!;
+    expect(rollbackDelete.at).toBeLessThan(result.ignoredResponses[0].at);
+    expect(stack.physicalResourceId).toBeUndefined();
+  });
+
+  test('an Update delivered twice with the same answer replaces once: one Update response, one cleanup Delete', async () => {
+    const stack = slowStack();
+    await stack.create({ Name: 'a' });
+    const result = await stack.update({ Name: 'b', SleepMs: 30, Polls: 3 }, { duplicateDeliveryAfterMs: 5 });
+
+    expect(result.status).toBe('UPDATE_COMPLETE');
+    expect(deliveries(stack).slice(1)).toEqual([['Update', 1], ['Update', 2], ['Delete', 1]]);
+    expect(summary(result.requests)).toEqual([['Update', 'slow-a', 'b'], ['Delete', 'slow-a', 'a']]);
+    expect(result.ignoredResponses).toEqual([]);
+    expect(stack.physicalResourceId).toBe('slow-b');
+  });
+
+  test('a duplicate that arrives after the waiter finished fails (the execution name is taken), and the operation waits for it', async () => {
+    const stack = slowStack();
+    const result = await stack.create({ Name: 'x' }, { duplicateDeliveryAfterMs: 60 });
+
+    expect(result.status).toBe('CREATE_COMPLETE');
+    expect(result.ignoredResponses.map((r) => r.response.Status)).toEqual(['FAILED']);
+    expect(result.ignoredResponses[0].response.Reason).toMatch(/^ExecutionAlreadyExists/);
+    expect(onEvents(stack)).toHaveLength(2);
+    expect(stack.physicalResourceId).toBe('slow-x');
   });
 });
 

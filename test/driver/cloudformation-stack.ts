@@ -30,8 +30,24 @@ export interface CloudFormationStackOptions extends Omit<ProviderFrameworkOption
   readonly updateReplacePolicy?: UpdateReplacePolicy;
 }
 
-export interface UpdateOptions {
-  /** Another resource of the stack fails after this one was created or updated: CloudFormation rolls this one back. */
+/** How the operation's own request (the Create or the Update, not the rollback or cleanup) reaches the provider. */
+export interface DeliveryOptions {
+  /**
+   * Lambda delivers an asynchronous invocation at least once: deliver the request a second time this
+   * many ms after the first, overlapping it. CloudFormation takes the first response that arrives for
+   * the request and ignores the rest; the operation goes on from that response while the other
+   * delivery may still run, and ends only once every delivery has answered.
+   */
+  readonly duplicateDeliveryAfterMs?: number;
+}
+
+export interface CreateOptions extends DeliveryOptions {
+  /** Another resource of the stack fails after this one was created: CloudFormation deletes this one again. */
+  readonly failStackAfter?: boolean;
+}
+
+export interface UpdateOptions extends DeliveryOptions {
+  /** Another resource of the stack fails after this one updated: CloudFormation rolls this one back. */
   readonly failStackAfter?: boolean;
 }
 
@@ -40,8 +56,12 @@ export interface OperationResult {
   readonly status: StackStatus;
   /** Every stack status the operation went through. */
   readonly statuses: StackStatus[];
+  /** One per request CloudFormation sent, each once however often it was delivered. */
   readonly requests: CloudFormationCustomResourceEvent[];
+  /** Every response the framework sent, including ignored ones. */
   readonly responses: ResponseEntry[];
+  /** Responses that arrived after CloudFormation had taken one for the same request (duplicate deliveries). */
+  readonly ignoredResponses: ResponseEntry[];
 }
 
 /** What CloudFormation made of a request: the response it accepted, or the failure it recorded. */
@@ -67,6 +87,8 @@ export class CloudFormationStack {
   private data: Record<string, any> = {};
   private props?: TemplateProperties;
   private busy = false;
+  /** Deliveries still running after CloudFormation took a response for their request. */
+  private readonly stragglers: Array<Promise<unknown>> = [];
 
   constructor(private readonly options: CloudFormationStackOptions) {
     this.provider = new ProviderFramework({ ...options, timeline: this.timeline });
@@ -84,7 +106,8 @@ export class CloudFormationStack {
   /** The template properties in effect (not stringified). */
   get properties(): TemplateProperties | undefined { return this.props; }
 
-  get requests(): CloudFormationCustomResourceEvent[] { return this.entries<RequestEntry>('request').map((e) => e.request); }
+  /** Each request once, however often it was delivered. */
+  get requests(): CloudFormationCustomResourceEvent[] { return firstDeliveries(this.entries<RequestEntry>('request')); }
   get responses(): ResponseEntry[] { return this.entries<ResponseEntry>('response'); }
   get invocations(): InvocationEntry[] { return this.entries<InvocationEntry>('invocation'); }
   get stackEvents(): StackEventEntry[] { return this.entries<StackEventEntry>('stack-event'); }
@@ -109,13 +132,13 @@ export class CloudFormationStack {
     return this.provider.send(request);
   }
 
-  async create(properties: TemplateProperties, options: UpdateOptions = {}): Promise<OperationResult> {
+  async create(properties: TemplateProperties, options: CreateOptions = {}): Promise<OperationResult> {
     if (this.current !== 'NOT_CREATED' && this.current !== 'DELETE_COMPLETE') throw new Error(`cannot create: stack is ${this.current}`);
     this.identity = this.newIdentity();
     return this.operation(async () => {
       this.stackEvent('CREATE_IN_PROGRESS');
       this.resourceEvent('CREATE_IN_PROGRESS');
-      const created = await this.request('Create', { properties });
+      const created = await this.request('Create', { properties }, options);
       if (created.ok && !options.failStackAfter) {
         this.accepted(created, properties);
         this.resourceEvent('CREATE_COMPLETE');
@@ -163,7 +186,7 @@ export class CloudFormationStack {
         return this.stackEvent('UPDATE_COMPLETE');
       }
       this.resourceEvent('UPDATE_IN_PROGRESS');
-      const updated = await this.request('Update', { properties, oldProperties, physicalResourceId: oldId });
+      const updated = await this.request('Update', { properties, oldProperties, physicalResourceId: oldId }, options);
       if (!updated.ok) {
         this.resourceEvent('UPDATE_FAILED', updated.reason);
         this.stackEvent('UPDATE_ROLLBACK_IN_PROGRESS', `The following resource(s) failed to update: [${this.logicalResourceId}].`);
@@ -230,10 +253,17 @@ export class CloudFormationStack {
     this.resourceEvent(deleted.ok ? 'DELETE_COMPLETE' : 'DELETE_FAILED', deleted.ok ? undefined : deleted.reason, physicalResourceId);
   }
 
-  private async request(requestType: 'Create' | 'Update' | 'Delete', input: RequestInput): Promise<Outcome> {
+  private async request(requestType: 'Create' | 'Update' | 'Delete', input: RequestInput, delivery: DeliveryOptions = {}): Promise<Outcome> {
     const request = this.buildRequest(requestType, input);
-    const sent = await this.provider.send(request);
-    return this.accept(request, sent);
+    const deliveries = [this.provider.send(request)];
+    const again = delivery.duplicateDeliveryAfterMs;
+    if (again !== undefined) {
+      deliveries.push(new Promise((ok) => setTimeout(ok, again)).then(() => this.provider.send(request)));
+    }
+    // The response PUT first to the request's URL is the one CloudFormation acts on.
+    const first = await Promise.race(deliveries);
+    this.stragglers.push(Promise.allSettled(deliveries));
+    return this.accept(request, first);
   }
 
   /** CloudFormation's side: a response only counts if it reaches the request's URL, matches it, and fits in 4096 bytes. */
@@ -261,19 +291,23 @@ export class CloudFormationStack {
     if (this.busy) throw new Error('another operation is in progress on this stack');
     this.busy = true;
     const start = this.timeline.length;
+    let status: StackStatus;
     try {
-      const status = await run();
-      const entries = this.timeline.slice(start);
-      return {
-        status,
-        statuses: entries.filter((e): e is StackEventEntry => e.kind === 'stack-event' && e.logicalResourceId === this.stackName)
-          .map((e) => e.status as StackStatus),
-        requests: entries.filter((e): e is RequestEntry => e.kind === 'request').map((e) => e.request),
-        responses: entries.filter((e): e is ResponseEntry => e.kind === 'response'),
-      };
+      status = await run();
     } finally {
+      await Promise.all(this.stragglers.splice(0));
       this.busy = false;
     }
+    const entries = this.timeline.slice(start);
+    const responses = entries.filter((e): e is ResponseEntry => e.kind === 'response');
+    return {
+      status,
+      statuses: entries.filter((e): e is StackEventEntry => e.kind === 'stack-event' && e.logicalResourceId === this.stackName)
+        .map((e) => e.status as StackStatus),
+      requests: firstDeliveries(entries.filter((e): e is RequestEntry => e.kind === 'request')),
+      responses,
+      ignoredResponses: responses.filter((r, i) => responses.slice(0, i).some((earlier) => earlier.response.RequestId === r.response.RequestId)),
+    };
   }
 
   private stackEvent(status: StackStatus, reason?: string): StackStatus {
@@ -300,4 +334,8 @@ export class CloudFormationStack {
       region,
     };
   }
+}
+
+function firstDeliveries(entries: RequestEntry[]): CloudFormationCustomResourceEvent[] {
+  return entries.filter((e) => e.delivery === 1).map((e) => e.request);
 }

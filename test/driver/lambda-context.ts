@@ -21,6 +21,11 @@ export interface LambdaInvokeResult {
   readonly timedOut: boolean;
   readonly durationMs: number;
   readonly logs: LogLine[];
+  /**
+   * Timed out only: the handler run, which goes on in-process (Lambda would have ended it); settles
+   * when it returns or throws.
+   */
+  readonly stillRunning?: Promise<void>;
 }
 
 export function functionArn(config: Pick<LambdaFunctionConfig, 'functionName' | 'region' | 'account'>): string {
@@ -75,6 +80,7 @@ export async function invokeLambda(
       timedOut: outcome === TIMED_OUT,
       durationMs: Date.now() - started,
       logs: capture.lines,
+      stillRunning: outcome === TIMED_OUT ? run.then(() => undefined, () => undefined) : undefined,
     });
     if (outcome === TIMED_OUT) {
       const seconds = (config.timeoutMs / 1000).toFixed(2);

@@ -178,8 +178,16 @@ describe('Lambda context', () => {
       /^Error: \d{4}-\d\d-\d\dT[\d:.]+Z [0-9a-f-]{36} Task timed out after 0\.05 seconds\n\nLogs: \/aws\/lambda\/OnEventHandler\n/);
     expect(sent.invocations[0]).toMatchObject({ timedOut: true });
     expect(sent.invocations[0].durationMs).toBeLessThan(150);
-    await new Promise((ok) => setTimeout(ok, 150));
+    expect(await stack.provider.untilTimedOutHandlersReturn()).toBe(true);
+    expect(Date.now() - sent.invocations[0].at).toBeGreaterThanOrEqual(140);
     expect(stack.logs.map((l) => l.text)).not.toContain('woke up after 150');
+  });
+
+  test('tells when a run past its timeout is still going after a bound', async () => {
+    const stack = stackFor('logs-event', { onEvent: { timeoutMs: 20 } });
+    await stack.send(stack.buildRequest('Create', { properties: { SleepMs: 300 } }));
+    expect(await stack.provider.untilTimedOutHandlersReturn(50)).toBe(false);
+    expect(await stack.provider.untilTimedOutHandlersReturn()).toBe(true);
   });
 });
 

@@ -73,6 +73,7 @@ export class ProviderFramework {
   private readonly isCompleteFunction?: UserFunction;
   private readonly executions = new Map<string, { input: string; closed: boolean; result: Promise<ResponseEntry> }>();
   private readonly responseUrls = new Set<string>();
+  private readonly pastTimeout: Array<Promise<void>> = [];
 
   constructor(private readonly options: ProviderFrameworkOptions) {
     const region = options.region ?? 'us-east-1';
@@ -97,10 +98,14 @@ export class ProviderFramework {
     if (options.isComplete !== false) this.isCompleteFunction = load('isComplete', options.isComplete ?? {}, 'IsCompleteHandler');
   }
 
-  /** Runs one CloudFormation request through the framework; resolves with the response sent to CloudFormation. */
+  /**
+   * Runs one CloudFormation request through the framework; resolves with the response sent to CloudFormation.
+   * Sending the same request again (also while the first is still running) is a duplicate delivery.
+   */
   async send(request: CloudFormationCustomResourceEvent): Promise<SendResult> {
     const start = this.timeline.length;
-    this.timeline.push({ kind: 'request', at: Date.now(), request });
+    const delivery = 1 + this.timeline.filter((e) => e.kind === 'request' && e.request.RequestId === request.RequestId).length;
+    this.timeline.push({ kind: 'request', at: Date.now(), request, delivery });
     this.responseUrls.add(request.ResponseURL);
     let joinedRunningExecution = false;
     // The Lambda invocation of the framework: the request arrives as JSON.
@@ -117,6 +122,20 @@ export class ProviderFramework {
     const invocations = this.timeline.slice(start)
       .filter((e): e is InvocationEntry => e.kind === 'invocation' && e.requestId === request.RequestId);
     return { ...sent, invocations, joinedRunningExecution };
+  }
+
+  /**
+   * In-process, a handler past its Lambda timeout cannot be stopped and may still call services:
+   * resolves true once every such run has returned, false if one is still running after `boundMs`.
+   */
+  async untilTimedOutHandlersReturn(boundMs = 10_000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<false>((settle) => { timer = setTimeout(() => settle(false), boundMs); });
+    try {
+      return await Promise.race([Promise.all(this.pastTimeout).then(() => true as const), bound]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Every line the handlers wrote, in order. */
@@ -188,6 +207,7 @@ export class ProviderFramework {
     const payload = JSON.stringify(event);
     const at = Date.now();
     const resp = await invokeLambda(fn.handler, fn.config, payload, this.options.echoLogs ?? false);
+    if (resp.stillRunning) this.pastTimeout.push(resp.stillRunning);
     const jsonPayload = resp.payload ? JSON.parse(resp.payload) : {};
     this.timeline.push({
       kind: 'invocation',

@@ -9,6 +9,8 @@ export interface RequestEntry {
   readonly kind: 'request';
   readonly at: number;
   readonly request: CloudFormationCustomResourceEvent;
+  /** 1 for the first delivery of this RequestId to the provider, 2 for a duplicate (Lambda delivers at least once). */
+  readonly delivery: number;
 }
 
 /** One run of a user handler (onEvent, or one isComplete poll). */

@@ -28,8 +28,6 @@ export function isOperationName(name: string): name is OperationName {
   return name === 'PutEvents' || (CONTROL_PLANE_OPERATIONS as readonly string[]).includes(name);
 }
 
-const epochSeconds = (ms: number) => ms / 1000;
-
 /** List calls page by creation order; the token carries the last seq returned and the filter it belongs to. */
 function paginate<T extends { seq: number }>(items: readonly T[], input: JsonObject, filter: string): { page: T[]; nextToken?: string } {
   const limit = maxResults(input);
@@ -61,9 +59,18 @@ function tagsOut(tags: Map<string, string>): JsonObject[] {
 
 /** The handlers of every operation: validate the input, apply it to the state, shape the output. */
 export function operationHandlers(state: PersonalizeState): Record<OperationName, OperationHandler> {
+  /** Times on the wire are epoch seconds, reported against the callers' clock (see PersonalizeState.advanceClock). */
+  const epochSeconds = (emulatorMs: number) => state.reportedTime(emulatorMs) / 1000;
+  const trackerNotFound = (arn: string) => new ServiceError('ResourceNotFoundException', `Could not find event tracker: ${arn}`);
   const tracker = (arn: string): TrackerRecord => {
     const found = state.findTracker(arn);
-    if (!found) throw new ServiceError('ResourceNotFoundException', `Could not find event tracker: ${arn}`);
+    if (!found) throw trackerNotFound(arn);
+    return found;
+  };
+  /** For reads: a tracker still within the read-after-write lag of its creation is not found yet. */
+  const visibleTracker = (arn: string): TrackerRecord => {
+    const found = tracker(arn);
+    if (!state.isVisible(found)) throw trackerNotFound(arn);
     return found;
   };
   const group = (arn: string): DatasetGroupRecord => {
@@ -108,7 +115,7 @@ export function operationHandlers(state: PersonalizeState): Record<OperationName
     },
 
     DescribeEventTracker: input => {
-      const t = tracker(requiredArn(input, 'eventTrackerArn'));
+      const t = visibleTracker(requiredArn(input, 'eventTrackerArn'));
       return {
         eventTracker: {
           ...trackerSummary(t),
@@ -126,7 +133,7 @@ export function operationHandlers(state: PersonalizeState): Record<OperationName
 
     ListEventTrackers: input => {
       const groupFilter = optionalArn(input, 'datasetGroupArn');
-      const matching = state.liveTrackers().filter(t => groupFilter === undefined || t.datasetGroupArn === groupFilter);
+      const matching = state.liveTrackers().filter(t => state.isVisible(t) && (groupFilter === undefined || t.datasetGroupArn === groupFilter));
       const { page, nextToken } = paginate(matching, input, groupFilter ?? '');
       return { eventTrackers: page.map(trackerSummary), nextToken };
     },
@@ -152,7 +159,12 @@ export function operationHandlers(state: PersonalizeState): Record<OperationName
       return {};
     },
 
-    ListTagsForResource: input => ({ tags: tagsOut(taggable(requiredArn(input, 'resourceArn')).tags) }),
+    ListTagsForResource: input => {
+      const resourceArn = requiredArn(input, 'resourceArn');
+      const lagging = state.findTracker(resourceArn);
+      if (lagging && !state.isVisible(lagging)) throw new ServiceError('ResourceNotFoundException', `Could not find resource: ${resourceArn}`);
+      return { tags: tagsOut(taggable(resourceArn).tags) };
+    },
 
     CreateDatasetGroup: input => {
       const name = resourceName(input);

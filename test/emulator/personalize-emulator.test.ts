@@ -477,6 +477,110 @@ describe('injected outcomes', () => {
   });
 });
 
+describe('the clock', () => {
+  const HOUR = 60 * 60 * 1000;
+  const DAY = 24 * HOUR;
+
+  test('a foreign tracker reports a creation 30 days ago by default, or createdAgoMs ago, and was ACTIVE since', async () => {
+    const clock = manualClock();
+    const emulator = await startEmulator({ clock: clock.now });
+    const client = personalize(emulator);
+    const old = emulator.createForeignTracker({ name: 'old', datasetGroupArn: emulator.createDatasetGroup('a') });
+    const young = emulator.createForeignTracker({ name: 'young', datasetGroupArn: emulator.createDatasetGroup('b'), createdAgoMs: 5_000 });
+
+    const described = await client.send(new DescribeEventTrackerCommand({ eventTrackerArn: young.arn }));
+    expect(described.eventTracker).toMatchObject({
+      status: 'ACTIVE', creationDateTime: new Date(clock.now() - 5_000), lastUpdatedDateTime: new Date(clock.now() - 5_000),
+    });
+    const listed = await client.send(new ListEventTrackersCommand({}));
+    expect(listed.eventTrackers?.map(t => [t.name, t.status, t.creationDateTime, t.lastUpdatedDateTime])).toEqual([
+      ['old', 'ACTIVE', new Date(clock.now() - 30 * DAY), new Date(clock.now() - 30 * DAY)],
+      ['young', 'ACTIVE', new Date(clock.now() - 5_000), new Date(clock.now() - 5_000)],
+    ]);
+    expect(emulator.statusHistory(old.arn)).toEqual([{ status: 'ACTIVE', at: clock.now() - 30 * DAY }]);
+    expect(() => emulator.createForeignTracker({ name: 'future', datasetGroupArn: emulator.createDatasetGroup('c'), createdAgoMs: -1 }))
+      .toThrow(/createdAgoMs must be a finite number of milliseconds >= 0, got -1/);
+  });
+
+  test('advanceClock makes existing trackers older and moves their statuses on; later ones start from the base clock', async () => {
+    const clock = manualClock();
+    const start = clock.now();
+    const emulator = await startEmulator({ clock: clock.now });
+    const client = personalize(emulator);
+    const groupArn = emulator.createDatasetGroup('shop');
+    const { eventTrackerArn: ours } = await createTracker(client, 'ours', groupArn);
+    const doomed = emulator.createForeignTracker({ name: 'doomed', datasetGroupArn: emulator.createDatasetGroup('doomed'), createdAgoMs: 0 });
+    await client.send(new DeleteEventTrackerCommand({ eventTrackerArn: doomed.arn }));
+    const foreign = emulator.createForeignTracker({ name: 'theirs', datasetGroupArn: emulator.createDatasetGroup('theirs') });
+    expect(await statusOf(client, ours!)).toBe('CREATE PENDING');
+
+    emulator.advanceClock(3 * HOUR);
+
+    const { eventTracker } = await client.send(new DescribeEventTrackerCommand({ eventTrackerArn: ours }));
+    expect(eventTracker).toMatchObject({
+      status: 'ACTIVE', creationDateTime: new Date(start - 3 * HOUR), lastUpdatedDateTime: new Date(start - 3 * HOUR + 70),
+    });
+    expect((await rejection(client.send(new DescribeEventTrackerCommand({ eventTrackerArn: doomed.arn })))).name).toBe('ResourceNotFoundException');
+    const group = await client.send(new DescribeDatasetGroupCommand({ datasetGroupArn: groupArn }));
+    expect(group.datasetGroup?.creationDateTime).toEqual(new Date(start - 3 * HOUR));
+    // Recorded times are on the emulator clock, which advancing never rewrites.
+    expect(emulator.statusHistory(ours!).map(change => change.at)).toEqual([start, start + 20, start + 70]);
+    expect(emulator.tracker(foreign.arn)).toEqual(foreign);
+    expect(emulator.now()).toBe(start + 3 * HOUR);
+    expect([emulator.toEmulatorTime(start - 1), emulator.toEmulatorTime(start)]).toEqual([start - 1, start + 3 * HOUR]);
+
+    clock.advance(1_000);
+    const { eventTrackerArn: later } = await createTracker(client, 'later', emulator.createDatasetGroup('later'));
+    const laterTracker = await client.send(new DescribeEventTrackerCommand({ eventTrackerArn: later }));
+    expect(laterTracker.eventTracker).toMatchObject({ status: 'CREATE PENDING', creationDateTime: new Date(start + 1_000) });
+    expect(emulator.calls('CreateEventTracker').map(call => call.at)).toEqual([start, start + 3 * HOUR + 1_000]);
+    expect(() => emulator.advanceClock(-1)).toThrow(/advanceClock\(ms\) must be/);
+  });
+});
+
+describe('read-after-write lag', () => {
+  test('hides a new tracker from Describe, ListTagsForResource and ListEventTrackers for the lag, while creation rules see it', async () => {
+    const clock = manualClock();
+    const emulator = await startEmulator({ clock: clock.now, readAfterWriteLagMs: 100 });
+    const client = personalize(emulator, { maxAttempts: 1 });
+    const groupArn = emulator.createDatasetGroup('shop');
+    const { eventTrackerArn } = await client.send(new CreateEventTrackerCommand({ name: 'clicks', datasetGroupArn: groupArn, tags: [{ tagKey: 'team', tagValue: 'recs' }] }));
+
+    clock.advance(99);
+    expect((await rejection(client.send(new DescribeEventTrackerCommand({ eventTrackerArn })))).name).toBe('ResourceNotFoundException');
+    expect((await rejection(client.send(new ListTagsForResourceCommand({ resourceArn: eventTrackerArn })))).name).toBe('ResourceNotFoundException');
+    expect((await client.send(new ListEventTrackersCommand({}))).eventTrackers).toEqual([]);
+    expect((await client.send(new ListEventTrackersCommand({ datasetGroupArn: groupArn }))).eventTrackers).toEqual([]);
+    const again = await rejection(createTracker(client, 'clicks', emulator.createDatasetGroup('other')));
+    expect([again.name, again.message]).toEqual(['ResourceAlreadyExistsException', expect.stringContaining(eventTrackerArn!)]);
+    await client.send(new TagResourceCommand({ resourceArn: eventTrackerArn, tags: [{ tagKey: 'env', tagValue: 'dev' }] }));
+
+    clock.advance(1);
+    expect(await statusOf(client, eventTrackerArn!)).toBe('ACTIVE');
+    expect((await client.send(new ListTagsForResourceCommand({ resourceArn: eventTrackerArn }))).tags).toHaveLength(2);
+    expect((await client.send(new ListEventTrackersCommand({}))).eventTrackers?.map(t => t.eventTrackerArn)).toEqual([eventTrackerArn]);
+    expect(emulator.trackers().map(t => t.arn)).toEqual([eventTrackerArn]);
+  });
+
+  test('is off by default, spares foreign trackers, and a change applies to trackers created from then on', async () => {
+    const clock = manualClock();
+    const emulator = await startEmulator({ clock: clock.now });
+    const client = personalize(emulator, { maxAttempts: 1 });
+    const { eventTrackerArn: first } = await createTracker(client, 'first', emulator.createDatasetGroup('first'));
+    expect(await statusOf(client, first!)).toBe('CREATE PENDING');
+
+    emulator.setReadAfterWriteLag(50);
+    const { eventTrackerArn: second } = await createTracker(client, 'second', emulator.createDatasetGroup('second'));
+    const foreign = emulator.createForeignTracker({ name: 'theirs', datasetGroupArn: emulator.createDatasetGroup('theirs'), createdAgoMs: 0 });
+    emulator.setReadAfterWriteLag(0);
+    expect((await rejection(client.send(new DescribeEventTrackerCommand({ eventTrackerArn: second })))).name).toBe('ResourceNotFoundException');
+    expect(await statusOf(client, foreign.arn)).toBe('ACTIVE');
+    clock.advance(50);
+    expect(await statusOf(client, second!)).toBe('CREATE IN_PROGRESS');
+    expect(() => emulator.setReadAfterWriteLag(-5)).toThrow(/readAfterWriteLagMs must be/);
+  });
+});
+
 describe('fault injection', () => {
   /** Calls DescribeEventTracker `count` times against a fresh emulator, optionally interleaving other traffic. */
   async function describeOutcomes(seed: number, options: { count?: number; otherTraffic?: boolean } = {}): Promise<string[]> {

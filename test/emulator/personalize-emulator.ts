@@ -25,9 +25,30 @@ export interface EmulatorOptions {
   /** Lifecycle durations in ms; unset ones take DEFAULT_TIMINGS. */
   readonly timings?: Partial<Timings>;
   readonly faults?: FaultConfig;
-  /** The clock the status timeline reads, in ms. Default Date.now. */
+  /** The base clock, in ms. Default Date.now. advanceClock() adds to it; see now(). */
   readonly clock?: () => number;
+  /**
+   * Eventual consistency: for this long after CreateEventTracker, DescribeEventTracker and
+   * ListTagsForResource on the new tracker answer ResourceNotFoundException and ListEventTrackers
+   * leaves it out. CreateEventTracker's own rules see it at once (a second create conflicts), and so do
+   * TagResource, UntagResource and DeleteEventTracker. Default 0 (off).
+   */
+  readonly readAfterWriteLagMs?: number;
 }
+
+/** What createForeignTracker makes. */
+export interface ForeignTrackerSpec {
+  readonly name: string;
+  readonly datasetGroupArn: string;
+  readonly tags?: readonly Tag[];
+  /**
+   * How long ago someone created it: what creationDateTime and lastUpdatedDateTime report.
+   * Default 30 days; e.g. 5_000 for "seconds ago".
+   */
+  readonly createdAgoMs?: number;
+}
+
+const THIRTY_DAYS_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface CallRecord {
   readonly operation: string;
@@ -36,7 +57,7 @@ export interface CallRecord {
   readonly outcome: string;
   /** The outcome was forced by fault injection, not by the emulated service. */
   readonly injected: boolean;
-  /** Arrival time (clock ms). */
+  /** Arrival time on the emulator clock (now()). */
   readonly at: number;
 }
 
@@ -98,6 +119,7 @@ export class PersonalizeEmulator {
       timings: { ...DEFAULT_TIMINGS, ...options.timings },
       clock: options.clock ?? Date.now,
       seed,
+      readAfterWriteLagMs: options.readAfterWriteLagMs ?? 0,
     });
     this.handlers = operationHandlers(this.state);
     this.faults = new FaultInjector(seed);
@@ -125,11 +147,39 @@ export class PersonalizeEmulator {
   }
 
   /**
-   * Creates, directly, a tracker someone else owns; it is ACTIVE at once. Follows the API's rules
-   * (group must exist and be ACTIVE, one tracker per group, unique name) and throws ServiceError otherwise.
+   * Creates, directly, a tracker someone else owns, ACTIVE since it was created `createdAgoMs` ago
+   * (default 30 days). Follows the API's rules (group must exist and be ACTIVE, one tracker per group,
+   * unique name) and throws ServiceError otherwise. Reads see it at once (no read-after-write lag).
    */
-  createForeignTracker(spec: { name: string; datasetGroupArn: string; tags?: readonly Tag[] }): TrackerSnapshot {
-    return this.snapshot(this.state.addTracker({ ...spec, foreign: true }));
+  createForeignTracker(spec: ForeignTrackerSpec): TrackerSnapshot {
+    const { createdAgoMs = THIRTY_DAYS_MS, ...tracker } = spec;
+    return this.snapshot(this.state.addTracker({ ...tracker, foreign: true, createdAgoMs }));
+  }
+
+  /**
+   * Makes `ms` pass at once for the emulated service: statuses move on (a tracker being created
+   * becomes ACTIVE, a deletion finishes), and every existing tracker and dataset group is reported as
+   * created and updated `ms` earlier than before, e.g. "our own tracker, created 3 hours ago".
+   * The API keeps reporting times against the base clock (the handler's Date.now cannot be moved);
+   * recorded times (call log, status histories, snapshots) are on the emulator clock (now()).
+   */
+  advanceClock(ms: number): void {
+    this.state.advanceClock(ms);
+  }
+
+  /** The emulator clock: the base clock plus every advanceClock. Call times and status histories use it. */
+  now(): number {
+    return this.state.now();
+  }
+
+  /** The emulator clock's reading when the base clock read `baseMs`, to compare e.g. the driver's timeline with call times. */
+  toEmulatorTime(baseMs: number): number {
+    return this.state.emulatorTimeAt(baseMs);
+  }
+
+  /** Sets the read-after-write lag (see EmulatorOptions.readAfterWriteLagMs) of trackers created from now on. */
+  setReadAfterWriteLag(ms: number): void {
+    this.state.setReadAfterWriteLag(ms);
   }
 
   /** Replaces the fault configuration; takes effect from the next call. */
@@ -149,7 +199,7 @@ export class PersonalizeEmulator {
     return record && this.snapshot(record);
   }
 
-  /** Every status the tracker went through up to now, with the time (clock ms) it entered it; ends with DELETED once gone. */
+  /** Every status the tracker went through up to now, with the time (emulator clock) it entered it; ends with DELETED once gone. */
   statusHistory(trackerArn: string): StatusChange[] {
     const record = this.latestTracker(trackerArn);
     if (!record) throw new Error(`No tracker was ever created with ARN ${trackerArn}`);

@@ -40,6 +40,8 @@ export interface TrackerRecord extends Versioned {
   /** Created directly by the test (someone else's tracker), not through the API. */
   readonly foreign: boolean;
   readonly timeline: TrackerTimeline;
+  /** From then on (emulator clock) reads see the tracker: the read-after-write lag of its creation ends. */
+  readonly visibleAt: number;
 }
 
 export interface DatasetGroupRecord extends Versioned {
@@ -68,13 +70,17 @@ export interface StateOptions {
   readonly timings: Timings;
   readonly clock: () => number;
   readonly seed: number;
+  readonly readAfterWriteLagMs: number;
 }
 
 export interface NewTracker {
   readonly name: string;
   readonly datasetGroupArn: string;
   readonly tags?: readonly Tag[];
+  /** Someone else's tracker, made by the test: ACTIVE since its creation, and reads see it at once. */
   readonly foreign?: boolean;
+  /** Foreign trackers only: how long ago it was created. Default 0. */
+  readonly createdAgoMs?: number;
 }
 
 export interface NewDatasetGroup {
@@ -95,13 +101,53 @@ export class PersonalizeState {
   private readonly createFailures = new Map<string, number>();
   private readonly ids: IdGenerator;
   private nextSeq = 1;
+  private readAfterWriteLagMs: number;
+  /** What advanceClock added to the base clock, and when (base clock ms). */
+  private readonly clockAdvances: Array<{ readonly atBaseMs: number; readonly ms: number }> = [];
+  private clockOffsetMs = 0;
 
   constructor(readonly options: StateOptions) {
     this.ids = new IdGenerator(options.seed);
+    this.readAfterWriteLagMs = nonNegative('readAfterWriteLagMs', options.readAfterWriteLagMs);
   }
 
+  /**
+   * The emulator clock: the base clock plus every advanceClock offset. Every recorded time (status
+   * timelines, the call log, lastModified) is on this clock, so advancing it never rewrites history.
+   */
   now(): number {
-    return this.options.clock();
+    return this.options.clock() + this.clockOffsetMs;
+  }
+
+  /**
+   * Makes `ms` pass at once for the service: statuses move on as if that time had gone by. The
+   * callers' own clocks cannot be moved, so the API reports times against the base clock
+   * (reportedTime): everything that existed before looks `ms` older.
+   */
+  advanceClock(ms: number): void {
+    nonNegative('advanceClock(ms)', ms);
+    this.clockAdvances.push({ atBaseMs: this.options.clock(), ms });
+    this.clockOffsetMs += ms;
+  }
+
+  /** An emulator-clock time as the API reports it (creationDateTime, lastUpdatedDateTime). */
+  reportedTime(emulatorMs: number): number {
+    return emulatorMs - this.clockOffsetMs;
+  }
+
+  /** The emulator clock's reading when the base clock read `baseMs`: includes the advances made by then. */
+  emulatorTimeAt(baseMs: number): number {
+    return baseMs + this.clockAdvances.filter(advance => advance.atBaseMs <= baseMs).reduce((sum, advance) => sum + advance.ms, 0);
+  }
+
+  /** Applies to trackers created from now on. */
+  setReadAfterWriteLag(ms: number): void {
+    this.readAfterWriteLagMs = nonNegative('readAfterWriteLagMs', ms);
+  }
+
+  /** Whether reads (DescribeEventTracker, ListTagsForResource, ListEventTrackers) see the tracker yet. */
+  isVisible(tracker: TrackerRecord): boolean {
+    return this.now() >= tracker.visibleAt;
   }
 
   arnPrefix(): string {
@@ -199,26 +245,28 @@ export class PersonalizeState {
       throw new ServiceError('ResourceAlreadyExistsException', `An event tracker with name ${spec.name} already exists: ${sameName.arn}`);
     }
 
-    const now = this.now();
     const { timings } = this.options;
-    // A foreign tracker stands for one someone else created long ago: it is ACTIVE at once.
+    // A foreign tracker stands for one someone else created earlier: it is ACTIVE since its creation.
     const foreign = spec.foreign ?? false;
+    if (!foreign && spec.createdAgoMs !== undefined) throw new Error('createdAgoMs is for foreign trackers only');
+    const createdAt = this.now() - nonNegative('createdAgoMs', spec.createdAgoMs ?? 0);
     const tracker: TrackerRecord = {
       seq: this.nextSeq++,
       arn: `${this.arnPrefix()}:event-tracker/${this.options.trackerArnStyle === 'name' ? spec.name : this.uniqueTrackerId()}`,
       name: spec.name,
       tags: new Map((spec.tags ?? []).map(t => [t.tagKey, t.tagValue])),
       version: 1,
-      lastModified: now,
+      lastModified: createdAt,
       datasetGroupArn: group.arn,
       trackingId: this.uniqueTrackingId(),
       foreign,
       timeline: {
-        createdAt: now,
+        createdAt,
         createPendingMs: foreign ? 0 : timings.trackerCreatePendingMs,
         createInProgressMs: foreign ? 0 : timings.trackerCreateInProgressMs,
         outcome: !foreign && this.consumeCreateFailure(spec.name) ? 'CREATE FAILED' : 'ACTIVE',
       },
+      visibleAt: foreign ? createdAt : createdAt + this.readAfterWriteLagMs,
     };
     this.trackerRecords.push(tracker);
     return tracker;
@@ -272,4 +320,9 @@ export class PersonalizeState {
     while (this.trackerRecords.some(t => t.trackingId === id)) id = this.ids.uuid();
     return id;
   }
+}
+
+function nonNegative(what: string, ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0) throw new Error(`${what} must be a finite number of milliseconds >= 0, got ${ms}`);
+  return ms;
 }
