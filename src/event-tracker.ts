@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { defaultEventTrackerName } from './private/default-name';
 import { eventTrackerMetric } from './private/event-tracker-metric-query';
 import { EventTrackerProvider, SERVICE_TIMEOUT } from './private/event-tracker-provider';
-import { AttributeKey, EVENT_TRACKER_RESOURCE_TYPE, ResourcePropertyKey, RETAIN } from './private/handler-contract';
+import { AttributeKey, DESTROY, EVENT_TRACKER_RESOURCE_TYPE, ResourcePropertyKey, RETAIN } from './private/handler-contract';
 import { claimDatasetGroup } from './private/one-tracker-per-dataset-group';
 import { validateEventTrackerProps, validateRemovalPolicy, validateTags } from './private/validate-event-tracker-props';
 
@@ -303,12 +303,15 @@ export class EventTracker extends EventTrackerBase implements ITaggable {
 
   /** The policy the handler applies: CloudFormation's own policies stay Delete (see applyRemovalPolicy). */
   private removalPolicy: RemovalPolicy;
+  /** The user chose the policy: an explicit DESTROY also applies to a tracker once taken over. */
+  private removalPolicyChosen: boolean;
   private readonly takeOverEventTrackerArn?: string;
 
   constructor(scope: Construct, id: string, props: EventTrackerProps) {
     super(scope, id);
     this.takeOverEventTrackerArn = props.takeOverEventTrackerArn;
     this.removalPolicy = props.removalPolicy ?? (props.takeOverEventTrackerArn !== undefined ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+    this.removalPolicyChosen = props.removalPolicy !== undefined;
     validateEventTrackerProps(this, props, this.removalPolicy);
 
     this.eventTrackerName = props.eventTrackerName ?? defaultEventTrackerName(this);
@@ -328,7 +331,7 @@ export class EventTracker extends EventTrackerBase implements ITaggable {
         [ResourcePropertyKey.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
         [ResourcePropertyKey.TAKE_OVER_EVENT_TRACKER_ARN]: props.takeOverEventTrackerArn,
         // Read at synth time, so that applyRemovalPolicy() after construction counts too.
-        [ResourcePropertyKey.REMOVAL_POLICY]: Lazy.any({ produce: () => (this.isRetained(resource) ? RETAIN : undefined) }),
+        [ResourcePropertyKey.REMOVAL_POLICY]: Lazy.any({ produce: () => this.renderRemovalPolicy(resource) }),
       },
     });
     // The handler keeps retained trackers itself: it must see their Delete to release them.
@@ -348,6 +351,14 @@ export class EventTracker extends EventTrackerBase implements ITaggable {
   public applyRemovalPolicy(policy: RemovalPolicy): void {
     validateRemovalPolicy(policy, this.takeOverEventTrackerArn);
     this.removalPolicy = policy;
+    this.removalPolicyChosen = true;
+  }
+
+  private renderRemovalPolicy(resource: CfnResource): string | undefined {
+    if (this.isRetained(resource)) {
+      return RETAIN;
+    }
+    return this.removalPolicyChosen ? DESTROY : undefined;
   }
 
   /** RETAIN, or a policy someone set on the CfnResource directly (then CloudFormation keeps it too). */

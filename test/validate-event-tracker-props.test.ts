@@ -98,9 +98,10 @@ describe('tags', () => {
     expect(() => app.synth()).toThrow(/\[Personalize\/Tracker1\] The event tracker has 50 tags; at most 49 are allowed/);
   });
 
-  test('fails for the handler\'s own ownership tag key', () => {
+  test('fails for the handler\'s own tag keys', () => {
     expect(() => tracker({ tags: { 'cdk-personalize-event-tracker:owner': 'mine' } }))
-      .toThrow("Tag key 'cdk-personalize-event-tracker:owner' is the handler's own ownership tag, with which it proves which trackers this stack created. Choose another key.");
+      .toThrow("Tag key 'cdk-personalize-event-tracker:owner' starts with 'cdk-personalize-event-tracker:', the prefix of the handler's own tags (cdk-personalize-event-tracker:owner proves which trackers this stack created). Choose another key.");
+    expect(() => tracker({ tags: { 'cdk-personalize-event-tracker:released': 'x' } })).toThrow(/starts with 'cdk-personalize-event-tracker:'/);
   });
 
   test('fails for characters outside the Tag API reference\'s pattern, in keys and values', () => {

@@ -1,6 +1,6 @@
 import { CreateEventTrackerCommand } from '@aws-sdk/client-personalize';
 import { DeploymentFailure } from './deployment-failure';
-import { isAlreadyExists, isInUse } from './errors';
+import { isAlreadyExists, isInUse, isTransient } from './errors';
 import { logStep } from './log';
 import { foreignTrackerInDatasetGroup, nameTaken } from './messages';
 import { isOwn, Owner, Ownership, ownershipOf, ownershipProof } from './ownership';
@@ -14,6 +14,11 @@ import {
   requestDeletion,
   TrackerStatus,
 } from './trackers';
+
+/** Whether any CreateEventTracker call of this request may have created a tracker. */
+export interface CreateAttempts {
+  mayHaveCreated: boolean;
+}
 
 export interface CreatedTracker {
   readonly arn: string;
@@ -31,7 +36,12 @@ const CONFLICT_RETRY_MS = 2_000;
  * an earlier attempt's answer may have been lost. A tracker in the way that carries this resource's
  * proof is adopted when it is the one asked for, and deleted otherwise; any other is never touched.
  */
-export async function createTracker(step: Step, owner: Owner, desired: DesiredTracker): Promise<CreatedTracker> {
+export async function createTracker(
+  step: Step,
+  owner: Owner,
+  desired: DesiredTracker,
+  attempts: CreateAttempts = { mayHaveCreated: false },
+): Promise<CreatedTracker> {
   const userTags = [...desired.tags].map(([tagKey, tagValue]) => ({ tagKey, tagValue }));
   for (;;) {
     try {
@@ -40,9 +50,14 @@ export async function createTracker(step: Step, owner: Owner, desired: DesiredTr
         datasetGroupArn: desired.datasetGroupArn,
         tags: [...userTags, ownershipProof(owner)],
       }), callOptions(step));
+      attempts.mayHaveCreated = true;
       logStep({ requestType: step.requestType, step: 'created', eventTrackerArn: created.eventTrackerArn, name: desired.name });
       return { arn: created.eventTrackerArn ?? '', name: desired.name, trackingId: created.trackingId ?? '' };
     } catch (error) {
+      // Only a refusal at the first attempt proves that this call created nothing: an earlier attempt
+      // whose answer was lost may have, and so may a call that failed otherwise.
+      const refused = (isInUse(error) || isAlreadyExists(error)) && sdkAttempts(error) <= 1;
+      attempts.mayHaveCreated ||= !refused;
       if (isInUse(error)) {
         logStep({ requestType: step.requestType, step: 'dataset-group-not-active', datasetGroupArn: desired.datasetGroupArn });
         await waitOrGiveUp(step, DATASET_GROUP_RETRY_MS, () => datasetGroupNotActive(desired));
@@ -52,7 +67,13 @@ export async function createTracker(step: Step, owner: Owner, desired: DesiredTr
         throw error;
       }
     }
-    const adopted = await resolveConflict(step, owner, desired);
+    const adopted = await resolveConflict(step, owner, desired).catch((error) => {
+      if (isTransient(error)) {
+        // Throttled or unanswered while looking at the tracker in the way: look again after the wait.
+        return undefined;
+      }
+      throw error;
+    });
     if (adopted) {
       return adopted;
     }
@@ -120,12 +141,17 @@ async function adoptOrClear(step: Step, arn: string): Promise<CreatedTracker | u
 }
 
 /** Deletes, without waiting, a tracker of ours that a failed request may have left in the dataset group. */
-export async function removeOwnTrackerLeftBehind(step: Step, owner: Owner, desired: DesiredTracker): Promise<void> {
+export async function removeOwnTrackerLeftBehind(step: Step, owner: Owner, desired: Pick<DesiredTracker, 'name' | 'datasetGroupArn'>): Promise<void> {
   const occupant = await findTrackerInDatasetGroup(step, desired.datasetGroupArn);
   if (occupant?.eventTrackerArn && occupant.name === desired.name && isOwn(await ownershipOf(step, owner, occupant.eventTrackerArn))) {
     logStep({ requestType: step.requestType, step: 'deleting-after-failure', eventTrackerArn: occupant.eventTrackerArn });
     await requestDeletion(step, occupant.eventTrackerArn);
   }
+}
+
+function sdkAttempts(error: unknown): number {
+  const metadata = (error as { $metadata?: { attempts?: number } }).$metadata;
+  return metadata?.attempts ?? 1;
 }
 
 function datasetGroupNotActive(desired: DesiredTracker): string {

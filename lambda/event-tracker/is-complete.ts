@@ -1,9 +1,9 @@
 import { attributesOf } from './answer';
+import { Departure, departureOf } from './departure';
 import { DeploymentFailure } from './deployment-failure';
 import { isTransient } from './errors';
 import { logStep } from './log';
-import { isOwn, ownerOf, ownershipOf } from './ownership';
-import { isRetained } from './properties';
+import { ownerOf } from './ownership';
 import { GONE, IsCompleteRequest, IsCompleteResponse } from './provider-types';
 import { Step } from './step';
 import { scaled } from './timing';
@@ -30,7 +30,7 @@ const NOT_FOUND_RETRY_MS = 2_000;
  */
 export async function checkCompletion(step: Step, event: IsCompleteRequest): Promise<IsCompleteResponse> {
   const arn = event.PhysicalResourceId;
-  if (event.RequestType === 'Delete' && (!isEventTrackerArn(arn) || isRetained(event.ResourceProperties))) {
+  if (event.RequestType === 'Delete' && !isEventTrackerArn(arn)) {
     return { IsComplete: true };
   }
   try {
@@ -94,8 +94,9 @@ async function deletionProgress(step: Step, event: IsCompleteRequest, tracker: T
     return { IsComplete: true };
   }
   if (canBeDeleted(tracker.status)) {
-    if (!isOwn(await ownershipOf(step, ownerOf(event), tracker.arn))) {
-      // onDelete left it alone: it carries another resource's ownership tag.
+    const { departure } = await departureOf(step, ownerOf(event), tracker.arn, event.ResourceProperties);
+    if (departure !== Departure.DELETE) {
+      // onDelete kept it (released), or left it alone as not this resource's.
       return { IsComplete: true };
     }
     await requestDeletion(step, tracker.arn);

@@ -1,10 +1,11 @@
+import { removeOwnTrackerLeftBehind } from './create-tracker';
+import { Departure, departureOf, release } from './departure';
 import { logStep, logWarning } from './log';
 import { observeBriefly } from './observe';
-import { isOwn, ownerOf, ownershipOf } from './ownership';
-import { isRetained } from './properties';
+import { ownerOf } from './ownership';
+import { isRetained, parsePreviousTracker } from './properties';
 import { OnEventRequest, OnEventResponse } from './provider-types';
 import { Step } from './step';
-import { release } from './take-over';
 import { isEventTrackerArn, requestDeletion } from './trackers';
 
 /**
@@ -15,31 +16,36 @@ import { isEventTrackerArn, requestDeletion } from './trackers';
  */
 export async function onDelete(step: Step, event: OnEventRequest & { PhysicalResourceId: string }): Promise<OnEventResponse> {
   const physicalResourceId = event.PhysicalResourceId;
+  const owner = ownerOf(event);
   if (!isEventTrackerArn(physicalResourceId)) {
-    // Not ours to delete: e.g. the id of a create that failed before a tracker existed.
+    // A Create whose answer never reached CloudFormation gets an id CloudFormation made up: a tracker
+    // of ours may still be there, under the properties.
+    const { name, datasetGroupArn } = parsePreviousTracker(event.ResourceProperties);
+    if (name !== undefined && datasetGroupArn !== undefined && !isRetained(event.ResourceProperties)) {
+      await removeOwnTrackerLeftBehind(step, owner, { name, datasetGroupArn });
+    }
     logStep({ requestType: step.requestType, step: 'nothing-to-delete', physicalResourceId });
     return { PhysicalResourceId: physicalResourceId };
   }
-  const ownership = await ownershipOf(step, ownerOf(event), physicalResourceId);
-  if (ownership === undefined) {
-    logStep({ requestType: step.requestType, step: 'already-gone', eventTrackerArn: physicalResourceId });
-    return { PhysicalResourceId: physicalResourceId };
+  const { departure } = await departureOf(step, owner, physicalResourceId, event.ResourceProperties);
+  switch (departure) {
+    case Departure.LEAVE:
+      logWarning({
+        requestType: step.requestType,
+        step: 'not-deleting-foreign-tracker',
+        eventTrackerArn: physicalResourceId,
+        reason: 'The tracker at this ARN is gone, or is not this resource\'s (it carries another resource\'s ownership tag, or none and not the expected name and dataset group): it is left as it is.',
+      });
+      return { PhysicalResourceId: physicalResourceId };
+    case Departure.RELEASED:
+      return { PhysicalResourceId: physicalResourceId };
+    case Departure.RELEASE:
+      await release(step, owner, physicalResourceId);
+      return { PhysicalResourceId: physicalResourceId };
+    case Departure.DELETE:
+      await requestDeletion(step, physicalResourceId);
+      logStep({ requestType: step.requestType, step: 'deletion-requested', eventTrackerArn: physicalResourceId });
+      await observeBriefly(step, physicalResourceId, (seen) => seen === undefined);
+      return { PhysicalResourceId: physicalResourceId };
   }
-  if (isRetained(event.ResourceProperties)) {
-    await release(step, ownerOf(event), physicalResourceId);
-    return { PhysicalResourceId: physicalResourceId };
-  }
-  if (!isOwn(ownership)) {
-    logWarning({
-      requestType: step.requestType,
-      step: 'not-deleting-foreign-tracker',
-      eventTrackerArn: physicalResourceId,
-      reason: 'The tracker at this ARN carries another resource\'s ownership tag: it is not this stack\'s any more, so it is left as it is.',
-    });
-    return { PhysicalResourceId: physicalResourceId };
-  }
-  await requestDeletion(step, physicalResourceId);
-  logStep({ requestType: step.requestType, step: 'deletion-requested', eventTrackerArn: physicalResourceId });
-  await observeBriefly(step, physicalResourceId, (seen) => seen === undefined);
-  return { PhysicalResourceId: physicalResourceId };
 }

@@ -6,13 +6,13 @@ import { deleteAndWaitUntilGone } from './delete-tracker';
 import { DeploymentFailure } from './deployment-failure';
 import { logStep, logWarning } from './log';
 import { managedElsewhere } from './messages';
-import { classify, Owner, ownerOf, Ownership, ownershipProof } from './ownership';
+import { classify, isOwn, Owner, ownerOf, Ownership, ownershipProof, ProofFlag, proofFlags } from './ownership';
 import { DesiredTracker, parseDesiredTracker, parsePreviousTracker, PreviousTracker } from './properties';
 import { OnEventResponse } from './provider-types';
 import { prepareTargetSlot, removeLeftoverOfFailedProperties } from './replacement';
 import { callOptions, Step } from './step';
-import { describeTracker, isDeleting, isEventTrackerArn, listTags, TrackerStatus } from './trackers';
-import { OWNERSHIP_TAG_KEY } from '../../src/private/handler-contract';
+import { describeTracker, isDeleting, isEventTrackerArn, listTags, Tracker, TrackerStatus } from './trackers';
+import { HANDLER_TAG_KEY_PREFIX, OWNERSHIP_TAG_KEY } from '../../src/private/handler-contract';
 
 /**
  * Tags change in place. A new name or dataset group means a new tracker. When the current tracker is
@@ -29,12 +29,12 @@ export async function onUpdate(step: Step, event: CloudFormationCustomResourceUp
     throw new DeploymentFailure(`takeOverEventTrackerArn ${desired.takeOverArn} was added to an EventTracker that already manages ${event.PhysicalResourceId}: a tracker is taken over only when its EventTracker is created. Nothing was changed. Add a new EventTracker (a new construct id) with takeOverEventTrackerArn instead.`);
   }
 
-  let current = isEventTrackerArn(event.PhysicalResourceId) ? await describeTracker(step, event.PhysicalResourceId) : undefined;
-  if (current && (isDeleting(current.status) || current.status === TrackerStatus.CREATE_FAILED)) {
-    await deleteAndWaitUntilGone(step, current.arn);
+  let current = await currentTracker(step, owner, event.PhysicalResourceId, previous);
+  if (current && (isDeleting(current.tracker.status) || current.tracker.status === TrackerStatus.CREATE_FAILED)) {
+    await deleteAndWaitUntilGone(step, current.tracker.arn);
     current = undefined;
   }
-  await removeLeftoverOfFailedProperties(step, owner, previous, desired, current);
+  await removeLeftoverOfFailedProperties(step, owner, previous, desired, current?.tracker);
 
   if (!current) {
     logWarning({
@@ -45,43 +45,106 @@ export async function onUpdate(step: Step, event: CloudFormationCustomResourceUp
     });
     return answerForNewTracker(step, await createTracker(step, owner, desired));
   }
+  const { tracker, tags } = current;
+  const flags = proofFlags(owner, tags);
 
-  if (current.name === desired.name && current.datasetGroupArn === desired.datasetGroupArn) {
-    await updateTags(step, owner, current.arn, previous, desired);
-    return answerFor(current);
+  if (tracker.name === desired.name && tracker.datasetGroupArn === desired.datasetGroupArn) {
+    await updateTags(step, owner, tracker.arn, tags, previous, desired, flags);
+    return answerFor(tracker);
   }
 
-  const currentInTheWay = current.datasetGroupArn === desired.datasetGroupArn || current.name === desired.name;
-  if (currentInTheWay && desired.retain) {
-    throw new DeploymentFailure(`Cannot replace event tracker '${current.name}' (${current.arn}) with '${desired.name}' in dataset group ${desired.datasetGroupArn}: its removal policy is RETAIN${desired.takeOverArn ? ' (a taken-over tracker is kept while takeOverEventTrackerArn is set)' : ''}, so this stack does not delete it, and Personalize allows one tracker per dataset group and each name once. Deploy this change with removalPolicy DESTROY${desired.takeOverArn ? ' and without takeOverEventTrackerArn' : ''}, or delete the old tracker yourself first.`);
+  // A taken-over tracker stays kept until the user chooses DESTROY explicitly.
+  const keepCurrent = desired.retain || (flags.has(ProofFlag.TAKEN_OVER) && !desired.destroyExplicitly);
+  const currentInTheWay = tracker.datasetGroupArn === desired.datasetGroupArn || tracker.name === desired.name;
+  if (currentInTheWay && keepCurrent) {
+    throw new DeploymentFailure(`Cannot replace event tracker '${tracker.name}' (${tracker.arn}) with '${desired.name}' in dataset group ${desired.datasetGroupArn}: it is kept (removal policy RETAIN, or taken over and no removalPolicy DESTROY chosen), so this stack does not delete it, and Personalize allows one tracker per dataset group and each name once. Deploy this change with removalPolicy DESTROY${desired.takeOverArn ? ' and without takeOverEventTrackerArn' : ''}, or delete the old tracker yourself first.`);
   }
-  const adoptable = await prepareTargetSlot(step, owner, current, desired);
+  const adoptable = await prepareTargetSlot(step, owner, tracker, desired);
   if (adoptable) {
-    await updateTags(step, owner, adoptable.arn, undefined, desired);
+    const rollingBack = isOlder(adoptable.creationDateTime, tracker.creationDateTime);
+    // A rollback to the tracker the update replaced: the one the update made goes, whatever the old
+    // properties say. A second delivery of this update: the current tracker's fate as the first decided.
+    await setFlags(step, owner, tracker.arn, tags, rollingBack ? ProofFlag.DISCARD : keepCurrent ? ProofFlag.KEEP : ProofFlag.DISCARD);
+    const adoptedTags = await listTags(step, adoptable.arn) ?? new Map<string, string>();
+    const adoptedFlags = proofFlags(owner, adoptedTags);
+    adoptedFlags.delete(ProofFlag.KEEP);
+    adoptedFlags.delete(ProofFlag.DISCARD);
+    await updateTags(step, owner, adoptable.arn, adoptedTags, undefined, desired, adoptedFlags);
     return answerFor(adoptable);
   }
   if (currentInTheWay) {
-    logStep({ requestType: step.requestType, step: 'replacing-delete-first', eventTrackerArn: current.arn });
-    await deleteAndWaitUntilGone(step, current.arn);
+    logStep({ requestType: step.requestType, step: 'replacing-delete-first', eventTrackerArn: tracker.arn });
+    await deleteAndWaitUntilGone(step, tracker.arn);
   } else {
-    logStep({ requestType: step.requestType, step: 'replacing-create-first', eventTrackerArn: current.arn });
+    // CloudFormation's cleanup Delete carries the old properties: the new ones decide, so say it now.
+    await setFlags(step, owner, tracker.arn, tags, keepCurrent ? ProofFlag.KEEP : ProofFlag.DISCARD);
+    logStep({ requestType: step.requestType, step: 'replacing-create-first', eventTrackerArn: tracker.arn });
   }
   return answerForNewTracker(step, await createTracker(step, owner, desired));
 }
 
 /**
- * Brings the tracker's tags to the desired ones: removes the keys the previous properties had (all
- * but the desired ones, when they are unknown), sets what differs, and adds the ownership proof if a
- * tracker made by an older version lacks it. The proof itself is never removed.
+ * The tracker of the physical id, with its tags, if it is this resource's. One that carries another
+ * resource's proof, or no proof and not the name and dataset group the old properties gave it (with
+ * name-style ARNs, someone else's later namesake), is not: it is never touched.
  */
-async function updateTags(step: Step, owner: Owner, arn: string, previous: PreviousTracker | undefined, desired: DesiredTracker): Promise<void> {
-  const actual = await listTags(step, arn) ?? new Map<string, string>();
-  if (classify(owner, arn, actual) === Ownership.FOREIGN) {
-    throw new DeploymentFailure(managedElsewhere(arn, actual.get(OWNERSHIP_TAG_KEY)));
+async function currentTracker(step: Step, owner: Owner, physicalResourceId: string, previous: PreviousTracker): Promise<CurrentTracker | undefined> {
+  if (!isEventTrackerArn(physicalResourceId)) {
+    return undefined;
   }
-  const wanted = new Map([...desired.tags, [OWNERSHIP_TAG_KEY, ownershipProof(owner).tagValue]]);
+  const tracker = await describeTracker(step, physicalResourceId);
+  const tags = tracker && await listTags(step, physicalResourceId);
+  if (!tracker || !tags) {
+    return undefined;
+  }
+  const matchesExpected = (previous.name === undefined || previous.name === tracker.name)
+    && (previous.datasetGroupArn === undefined || previous.datasetGroupArn === tracker.datasetGroupArn);
+  const ownership = classify(owner, tracker.arn, tags, matchesExpected);
+  if (ownership === Ownership.FOREIGN) {
+    throw new DeploymentFailure(managedElsewhere(tracker.arn, tags.get(OWNERSHIP_TAG_KEY)));
+  }
+  if (!isOwn(ownership)) {
+    logWarning({ requestType: step.requestType, step: 'physical-id-not-ours', eventTrackerArn: tracker.arn, reason: 'The tracker at the physical id carries no ownership tag and not the expected name and dataset group: it is left alone.' });
+    return undefined;
+  }
+  return { tracker, tags };
+}
+
+interface CurrentTracker {
+  readonly tracker: Tracker;
+  readonly tags: Map<string, string>;
+}
+
+function isOlder(a: Date | undefined, b: Date | undefined): boolean {
+  return a !== undefined && b !== undefined && a.getTime() < b.getTime();
+}
+
+/** Records the tracker's fate in its proof, keeping the flags that are not about replacement. */
+async function setFlags(step: Step, owner: Owner, arn: string, tags: ReadonlyMap<string, string>, fate: ProofFlag): Promise<void> {
+  const flags = proofFlags(owner, tags);
+  flags.delete(ProofFlag.KEEP);
+  flags.delete(ProofFlag.DISCARD);
+  flags.add(fate);
+  await step.client.send(new TagResourceCommand({ resourceArn: arn, tags: [ownershipProof(owner, flags)] }), callOptions(step));
+}
+
+/**
+ * Brings the tracker's tags to the desired ones: removes the keys the previous properties had (all
+ * but the desired ones, when they are unknown), sets what differs, and adds the ownership proof (with
+ * `flags`) if it lacks it. The proof itself is never removed.
+ */
+async function updateTags(
+  step: Step,
+  owner: Owner,
+  arn: string,
+  actual: ReadonlyMap<string, string>,
+  previous: PreviousTracker | undefined,
+  desired: DesiredTracker,
+  flags: ReadonlySet<ProofFlag>,
+): Promise<void> {
+  const wanted = new Map([...desired.tags, [OWNERSHIP_TAG_KEY, ownershipProof(owner, flags).tagValue]]);
   const candidates = previous ? [...previous.tags.keys()] : [...actual.keys()];
-  const removed = candidates.filter((key) => !wanted.has(key) && actual.has(key) && !key.startsWith('aws:'));
+  const removed = candidates.filter((key) => !wanted.has(key) && actual.has(key) && !key.startsWith('aws:') && !key.startsWith(HANDLER_TAG_KEY_PREFIX));
   const changed = [...wanted].filter(([key, value]) => actual.get(key) !== value);
   if (removed.length > 0) {
     await step.client.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: removed }), callOptions(step));

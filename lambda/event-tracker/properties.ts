@@ -1,5 +1,5 @@
 import { DeploymentFailure } from './deployment-failure';
-import { ResourcePropertyKey, RETAIN } from '../../src/private/handler-contract';
+import { DESTROY, ResourcePropertyKey, RETAIN } from '../../src/private/handler-contract';
 import { datasetGroupArnProblems, eventTrackerArnProblems, eventTrackerNameProblems, tagProblems } from '../../src/private/validation-rules';
 
 /** The tracker a request asks for, parsed from string-only CloudFormation properties. */
@@ -9,6 +9,8 @@ export interface DesiredTracker {
   readonly tags: ReadonlyMap<string, string>;
   /** The removal policy keeps the tracker: never deleted, released when it leaves the stack. */
   readonly retain: boolean;
+  /** The user chose DESTROY explicitly (it then applies to a tracker once taken over, too). */
+  readonly destroyExplicitly: boolean;
   /** An existing tracker the user named for this resource to take over. */
   readonly takeOverArn?: string;
 }
@@ -38,7 +40,8 @@ export function parseDesiredTracker(properties: Properties): DesiredTracker {
   if (problems.length > 0 || name === undefined || datasetGroupArn === undefined) {
     throw new DeploymentFailure(`Invalid event tracker properties: ${problems.join(' ')}`);
   }
-  return { name, datasetGroupArn, tags, retain: isRetained(properties), takeOverArn };
+  const destroyExplicitly = stringProperty(properties, ResourcePropertyKey.REMOVAL_POLICY) === DESTROY;
+  return { name, datasetGroupArn, tags, retain: isRetained(properties), destroyExplicitly, takeOverArn };
 }
 
 /** Lenient, for the properties of a Delete, which may come from an older version of the construct. */

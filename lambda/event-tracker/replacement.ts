@@ -1,13 +1,12 @@
 import { EventTrackerSummary } from '@aws-sdk/client-personalize';
-import { CreatedTracker } from './create-tracker';
 import { deleteAndWaitUntilGone } from './delete-tracker';
 import { DeploymentFailure } from './deployment-failure';
 import { logStep } from './log';
 import { foreignTrackerInDatasetGroup, nameTaken } from './messages';
 import { isOwn, Owner, Ownership, ownershipOf } from './ownership';
 import { DesiredTracker, PreviousTracker } from './properties';
-import { Step } from './step';
-import { describeTracker, findTrackerInDatasetGroup, findTrackerNamed, Tracker, TrackerStatus } from './trackers';
+import { Step, waitOrGiveUp } from './step';
+import { describeTracker, findTrackerInDatasetGroup, findTrackerNamed, requestDeletion, Tracker, TrackerStatus } from './trackers';
 
 /**
  * Before a replacement touches anything: looks at the trackers holding the new dataset group or the
@@ -15,7 +14,26 @@ import { describeTracker, findTrackerInDatasetGroup, findTrackerNamed, Tracker, 
  * exactly the tracker asked for is returned, to be adopted (a rollback to the tracker a successful
  * update kept, or a second delivery of this update); other trackers of ours are deleted.
  */
-export async function prepareTargetSlot(step: Step, owner: Owner, current: Tracker, desired: DesiredTracker): Promise<CreatedTracker | undefined> {
+export async function prepareTargetSlot(step: Step, owner: Owner, current: Tracker, desired: DesiredTracker): Promise<Tracker | undefined> {
+  for (;;) {
+    const prepared = await lookAtTargetSlot(step, owner, current, desired);
+    if (prepared !== TAGS_UNKNOWN) {
+      return prepared;
+    }
+    await waitOrGiveUp(step, TAGS_RETRY_MS, () => `Cannot replace event tracker ${current.arn}: a tracker in dataset group ${desired.datasetGroupArn} or named '${desired.name}' is listed, but Personalize kept answering ResourceNotFoundException for its tags, so this stack cannot tell whose it is. Nothing was changed. Deploy again.`);
+  }
+}
+
+/** Personalize lists a tracker whose tags it does not show yet (read-after-write lag): look again. */
+const TAGS_UNKNOWN = Symbol('tags unknown');
+const TAGS_RETRY_MS = 2_000;
+
+async function lookAtTargetSlot(
+  step: Step,
+  owner: Owner,
+  current: Tracker,
+  desired: DesiredTracker,
+): Promise<Tracker | undefined | typeof TAGS_UNKNOWN> {
   const occupant = await findTrackerInDatasetGroup(step, desired.datasetGroupArn);
   const namesake = occupant?.name === desired.name ? undefined : await findTrackerNamed(step, desired.name);
   const inTheWay = [occupant, namesake].filter((summary): summary is EventTrackerSummary & { eventTrackerArn: string } =>
@@ -25,7 +43,7 @@ export async function prepareTargetSlot(step: Step, owner: Owner, current: Track
   for (const summary of inTheWay) {
     const ownership = await ownershipOf(step, owner, summary.eventTrackerArn);
     if (ownership === undefined) {
-      continue; // gone meanwhile
+      return TAGS_UNKNOWN;
     }
     if (!isOwn(ownership)) {
       throw new DeploymentFailure(summary === occupant
@@ -40,7 +58,7 @@ export async function prepareTargetSlot(step: Step, owner: Owner, current: Track
       const tracker = await describeTracker(step, summary.eventTrackerArn);
       if (tracker && tracker.status !== TrackerStatus.CREATE_FAILED && !tracker.status.startsWith('DELETE')) {
         logStep({ requestType: step.requestType, step: 'adopted-own-tracker', eventTrackerArn: tracker.arn, status: tracker.status });
-        return { arn: tracker.arn, name: tracker.name, trackingId: tracker.trackingId };
+        return tracker;
       }
     }
     logStep({ requestType: step.requestType, step: 'deleting-leftover', eventTrackerArn: summary.eventTrackerArn, status: summary.status });
@@ -75,6 +93,14 @@ export async function removeLeftoverOfFailedProperties(
   }
   if ((await ownershipOf(step, owner, occupant.eventTrackerArn)) === Ownership.LEFTOVER) {
     logStep({ requestType: step.requestType, step: 'deleting-leftover-of-failed-update', eventTrackerArn: occupant.eventTrackerArn, status: occupant.status });
-    await deleteAndWaitUntilGone(step, occupant.eventTrackerArn);
+    const inTheWay = occupant.name === desired.name || previous.datasetGroupArn === desired.datasetGroupArn;
+    if (inTheWay) {
+      await deleteAndWaitUntilGone(step, occupant.eventTrackerArn);
+    } else {
+      // Not in the way of the tracker asked for: a rollback need not wait for it, nor fail over it.
+      await requestDeletion(step, occupant.eventTrackerArn).catch((error) => {
+        logStep({ requestType: step.requestType, step: 'leftover-not-deleted', eventTrackerArn: occupant.eventTrackerArn, error: String((error as Error).message) });
+      });
+    }
   }
 }

@@ -2,18 +2,21 @@ import { TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-person
 import { CreatedTracker } from './create-tracker';
 import { DeploymentFailure } from './deployment-failure';
 import { logStep } from './log';
-import { claimingStack, classify, isOwn, Owner, Ownership, ownershipOf, ownershipProof } from './ownership';
+import { claimingStack, classify, Owner, Ownership, ownershipProof, ProofFlag } from './ownership';
 import { DesiredTracker } from './properties';
 import { callOptions, Step } from './step';
 import { describeTracker, listTags, TrackerStatus } from './trackers';
-import { OWNERSHIP_TAG_KEY } from '../../src/private/handler-contract';
+import { OWNERSHIP_TAG_KEY, RELEASED_TAG_KEY } from '../../src/private/handler-contract';
+
 
 /**
  * Takes over the existing tracker the user named by its ARN, keeping its trackingId: only if it is
  * ACTIVE, its name and dataset group are the declared ones, and no other resource holds it. Then
- * the declared tags and the ownership proof are added. Anything else fails with nothing changed.
+ * the declared tags and the ownership proof (flagged as taken over) are added. Anything else fails
+ * with nothing changed. `tagged` is set once this invocation has put its proof on a tracker that
+ * did not carry it, so that a failure after that point takes it off again, and only then.
  */
-export async function takeOver(step: Step, owner: Owner, desired: DesiredTracker, arn: string): Promise<CreatedTracker> {
+export async function takeOver(step: Step, owner: Owner, desired: DesiredTracker, arn: string, tagged: { value: boolean }): Promise<CreatedTracker> {
   const tracker = await describeTracker(step, arn);
   if (!tracker) {
     throw new DeploymentFailure(`Cannot take over event tracker ${arn}: Personalize knows no tracker with this ARN in this account and region. Nothing was changed. Check takeOverEventTrackerArn (aws personalize list-event-trackers lists the ARNs).`);
@@ -29,24 +32,19 @@ export async function takeOver(step: Step, owner: Owner, desired: DesiredTracker
   const tags = await listTags(step, arn) ?? new Map<string, string>();
   const ownership = classify(owner, arn, tags);
   if (ownership === Ownership.FOREIGN) {
-    throw new DeploymentFailure(`Cannot take over event tracker ${arn}: stack '${claimingStack(tags)}' manages it (it carries that stack's ownership tag ${OWNERSHIP_TAG_KEY}). Nothing was changed. Remove the tracker from that stack first (with removalPolicy RETAIN, it releases the tracker), then deploy again.`);
+    throw new DeploymentFailure(`Cannot take over event tracker ${arn}: stack '${claimingStack(tags)}' manages it (it carries that stack's ownership tag ${OWNERSHIP_TAG_KEY}). Nothing was changed. `
+      + 'Remove the tracker from that stack first (kept trackers are released then), then deploy again. If that stack no longer exists, remove the tag yourself: '
+      + `aws personalize untag-resource --resource-arn ${arn} --tag-keys ${OWNERSHIP_TAG_KEY}`);
+  }
+  if (tags.has(RELEASED_TAG_KEY)) {
+    await step.client.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [RELEASED_TAG_KEY] }), callOptions(step));
   }
   const declared = [...desired.tags].map(([tagKey, tagValue]) => ({ tagKey, tagValue }));
-  await step.client.send(new TagResourceCommand({ resourceArn: arn, tags: [...declared, ownershipProof(owner)] }), callOptions(step));
+  tagged.value = ownership === Ownership.UNCLAIMED;
+  await step.client.send(new TagResourceCommand({
+    resourceArn: arn,
+    tags: [...declared, ownershipProof(owner, new Set([ProofFlag.TAKEN_OVER]))],
+  }), callOptions(step));
   logStep({ requestType: step.requestType, step: ownership === Ownership.LEFTOVER ? 'taken-over-again' : 'taken-over', eventTrackerArn: arn });
   return { arn, name: tracker.name, trackingId: tracker.trackingId };
-}
-
-/**
- * A kept tracker leaving the stack (removed from it, the stack deleted, its take-over or its
- * replacement rolled back): the tracker stays, and loses this resource's ownership tag, so that
- * another stack may take it over later.
- */
-export async function release(step: Step, owner: Owner, arn: string): Promise<void> {
-  if (!isOwn(await ownershipOf(step, owner, arn))) {
-    logStep({ requestType: step.requestType, step: 'kept-not-ours', eventTrackerArn: arn });
-    return;
-  }
-  await step.client.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [OWNERSHIP_TAG_KEY] }), callOptions(step));
-  logStep({ requestType: step.requestType, step: 'released', eventTrackerArn: arn });
 }

@@ -26,8 +26,9 @@ export const ResourcePropertyKey = {
   TAKE_OVER_EVENT_TRACKER_ARN: 'TakeOverEventTrackerArn',
 } as const;
 
-/** The value of ResourcePropertyKey.REMOVAL_POLICY for a kept tracker. */
+/** The values of ResourcePropertyKey.REMOVAL_POLICY: a kept tracker, and DESTROY chosen explicitly. */
 export const RETAIN = 'Retain';
+export const DESTROY = 'Destroy';
 
 /** Keys of the Data the handler returns, read with Fn::GetAtt. */
 export const AttributeKey = {
@@ -42,6 +43,15 @@ export const AttributeKey = {
  * physical id). User tags may not use this key; it counts against Personalize's 50 tags.
  */
 export const OWNERSHIP_TAG_KEY = 'cdk-personalize-event-tracker:owner';
+
+/**
+ * Replaces the ownership tag on a tracker that left its stack but was kept: it proves nothing (any
+ * stack may take the tracker over), but tells the resource that released it that it did.
+ */
+export const RELEASED_TAG_KEY = 'cdk-personalize-event-tracker:released';
+
+/** Tag keys with this prefix are the handler's; user tags may not use it. */
+export const HANDLER_TAG_KEY_PREFIX = 'cdk-personalize-event-tracker:';
 
 /** A tag as the construct renders it into the resource properties. */
 export interface ResourceTag {

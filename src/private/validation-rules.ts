@@ -6,7 +6,7 @@
  * the fix. This file must stay free of aws-cdk-lib imports: it is bundled into the handler.
  */
 
-import { OWNERSHIP_TAG_KEY } from './handler-contract';
+import { HANDLER_TAG_KEY_PREFIX, OWNERSHIP_TAG_KEY } from './handler-contract';
 
 export const EVENT_TRACKER_NAME_MAX_LENGTH = 63;
 export const EVENT_TRACKER_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]*$/;
@@ -71,8 +71,8 @@ export function tagProblems(tags: ReadonlyArray<readonly [string, string]>): str
     if (key.toLowerCase().startsWith(RESERVED_TAG_KEY_PREFIX)) {
       problems.push(`Tag key '${key}' starts with '${RESERVED_TAG_KEY_PREFIX}', a prefix reserved for AWS. Choose a key without it.`);
     }
-    if (key === OWNERSHIP_TAG_KEY) {
-      problems.push(`Tag key '${key}' is the handler's own ownership tag, with which it proves which trackers this stack created. Choose another key.`);
+    if (key.startsWith(HANDLER_TAG_KEY_PREFIX)) {
+      problems.push(`Tag key '${key}' starts with '${HANDLER_TAG_KEY_PREFIX}', the prefix of the handler's own tags (${OWNERSHIP_TAG_KEY} proves which trackers this stack created). Choose another key.`);
     }
     if (!TAG_PATTERN.test(key)) {
       problems.push(`Tag key '${key}' has characters Personalize does not allow in tags: it must match ${TAG_PATTERN.source} (letters, numbers, spaces and _ . : / = + - @). Replace the others, e.g. '${suggestTag(key)}'.`);

@@ -107,7 +107,7 @@ describe('create', () => {
 
     expect(result.status).toBe('ROLLBACK_COMPLETE');
     expect(failureReasons(stack)[0]).toContain(`already has event tracker 'shop-clicks' (${namesake.arn})`);
-    expect(failureReasons(stack)[0]).toContain('does not carry this stack\'s ownership tag');
+    expect(failureReasons(stack)[0]).toContain('does not carry this resource\'s ownership tag');
     expect(scenario.emulator.callCount('DeleteEventTracker')).toBe(0);
     scenario.expectRemaining();
   });
@@ -244,13 +244,28 @@ describe('delete', () => {
     expect(stack.requests.map((request) => request.RequestType)).toEqual(['Create', 'Delete']);
   });
 
-  test('of a physical id that is no event tracker ARN succeeds without calling Personalize', async () => {
+  test('of a physical id that is no event tracker ARN succeeds, and only looks for a tracker of its own', async () => {
+    const foreign = scenario.foreignTracker('shop-clicks', scenario.groupArn);
     const stack = scenario.newStack();
 
     const result = await stack.send(stack.buildRequest('Delete', { properties: scenario.props(), physicalResourceId: 'TrackerResource-a1b2c3' }));
 
     expect(result.response.Status).toBe('SUCCESS');
-    expect(scenario.emulator.callCount()).toBe(0);
+    expect(scenario.emulator.calls().map((call) => call.operation)).toEqual(['ListEventTrackers', 'ListTagsForResource']);
+    expect(scenario.emulator.tracker(foreign.arn)?.status).toBe('ACTIVE');
+  });
+
+  test('of a made-up physical id (the Create\'s answer never reached CloudFormation) deletes the tracker of its own', async () => {
+    const stack = scenario.newStack();
+    const created = await stack.send(stack.buildRequest('Create', { properties: scenario.props() }));
+    expect(created.response.Status).toBe('SUCCESS');
+
+    const result = await stack.send(stack.buildRequest('Delete', { properties: scenario.props(), physicalResourceId: 'TrackerResource-a1b2c3' }));
+
+    expect(result.response.Status).toBe('SUCCESS');
+    expect(scenario.emulator.tracker(created.response.PhysicalResourceId)?.status).toMatch(/^DELETE|DELETED/);
+    await scenario.untilDeletionsFinish();
+    scenario.expectRemaining();
   });
 
   test('with properties written by an older version (keys missing) still succeeds', async () => {

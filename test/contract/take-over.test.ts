@@ -94,6 +94,18 @@ test('a rolled-back first deployment keeps the tracker, released, and the next d
   expect(second.getAtt('TrackingId')).toBe(legacy.trackingId);
 });
 
+test('removing the ARN and deleting the stack keeps a taken-over tracker: only an explicit DESTROY deletes it', async () => {
+  const legacy = legacyTracker();
+  const stack = scenario.newStack();
+  await stack.create(takeOverProps(legacy.arn));
+  expect((await stack.update(scenario.props({ EventTrackerName: 'legacy-clicks' }))).status).toBe('UPDATE_COMPLETE');
+
+  await stack.delete();
+
+  expect(scenario.emulator.tracker(legacy.arn)).toMatchObject({ status: 'ACTIVE', trackingId: legacy.trackingId });
+  expect(scenario.emulator.tracker(legacy.arn)?.tags).not.toHaveProperty([OWNERSHIP_TAG_KEY]);
+});
+
 test('a new stack takes over a tracker that a deleted stack kept and released', async () => {
   const old = scenario.newStack({ stackName: 'OldStack' });
   await old.create(scenario.props({ EventTrackerName: 'legacy-clicks', RemovalPolicy: 'Retain' }));
@@ -120,7 +132,12 @@ test('afterwards it is an ordinary tracker: removing the ARN changes nothing, a 
   expect(stack.physicalResourceId).toBe(legacy.arn);
   expect(scenario.emulator.tracker(legacy.arn)?.status).toBe('ACTIVE');
 
-  const renamed = await stack.update(scenario.props({ EventTrackerName: 'shop-clicks' }));
+  // Still kept: a rename in place would delete it, so it needs removalPolicy DESTROY, chosen explicitly.
+  const refused = await stack.update(scenario.props({ EventTrackerName: 'shop-clicks' }));
+  expect(refused.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  expect(scenario.emulator.tracker(legacy.arn)?.status).toBe('ACTIVE');
+
+  const renamed = await stack.update(scenario.props({ EventTrackerName: 'shop-clicks', RemovalPolicy: 'Destroy' }));
   expect(renamed.status).toBe('UPDATE_COMPLETE');
   expect(scenario.emulator.tracker(legacy.arn)?.status).toBe('DELETED');
   expect(stack.getAtt('TrackingId')).not.toBe(legacy.trackingId);

@@ -135,7 +135,7 @@ describe.each(['id', 'name'] as const)('with %s-style tracker ARNs', (trackerArn
 
     await stack.update(scenario.props({ EventTrackerName: 'shop-views', RemovalPolicy: 'Retain' }));
 
-    expect(failureReasons(stack)[0]).toContain('its removal policy is RETAIN, so this stack does not delete it');
+    expect(failureReasons(stack)[0]).toContain('it is kept (removal policy RETAIN, or taken over and no removalPolicy DESTROY chosen), so this stack does not delete it');
     expect(scenario.emulator.callCount('DeleteEventTracker')).toBe(0);
     scenario.expectRemaining(before);
   });

@@ -9,7 +9,7 @@ test('parses the properties CloudFormation delivers as strings', () => {
     DatasetGroupArn: GROUP,
     Tags: [{ Key: 'team', Value: 'recs' }, { Key: 'empty' }],
     RetainOnReplacement: 'true',
-  })).toEqual({ name: 'clicks', datasetGroupArn: GROUP, tags: new Map([['team', 'recs'], ['empty', '']]), retain: true, takeOverArn: undefined });
+  })).toEqual({ name: 'clicks', datasetGroupArn: GROUP, tags: new Map([['team', 'recs'], ['empty', '']]), retain: true, destroyExplicitly: false, takeOverArn: undefined });
 });
 
 test('fails with every problem when properties break Personalize\'s rules', () => {

@@ -1,0 +1,131 @@
+import { failureReasons, Scenario } from './harness';
+import { OWNERSHIP_TAG_KEY, RELEASED_TAG_KEY } from '../../src/private/handler-contract';
+
+// RETAIN as the construct renders it (RemovalPolicy Retain, CloudFormation's own policies Delete): the
+// handler sees every Delete and decides, from what the proof recorded and the properties, whether a
+// tracker goes or is kept and released. Found in a review of the handler against CloudFormation's
+// update, rollback and cleanup sequences.
+
+let scenario: Scenario;
+beforeEach(async () => {
+  scenario = await Scenario.start();
+});
+afterEach(async () => {
+  await scenario.finish();
+});
+
+test('a stack failure after a RETAIN move (new name, new group) returns to the original and removes the tracker the update made', async () => {
+  const otherGroup = scenario.emulator.createDatasetGroup('other');
+  const stack = scenario.newStack();
+  await stack.create(scenario.props({ RemovalPolicy: 'Retain' }));
+  const original = { arn: stack.physicalResourceId, trackingId: stack.getAtt('TrackingId') };
+
+  const result = await stack.update(scenario.props({ EventTrackerName: 'other-clicks', DatasetGroupArn: otherGroup, RemovalPolicy: 'Retain' }), { failStackAfter: true });
+
+  expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  expect({ arn: stack.physicalResourceId, trackingId: stack.getAtt('TrackingId') }).toEqual(original);
+  expect(scenario.emulator.tracker(original.arn!)?.tags[OWNERSHIP_TAG_KEY]).toMatch(/^Scenario0\/[0-9a-f]{40}$/);
+  // The tracker the rolled-back update made was never part of a completed deployment: it goes.
+  await scenario.untilDeletionsFinish();
+  scenario.expectRemaining(original.arn);
+
+  const retried = await stack.update(scenario.props({ EventTrackerName: 'other-clicks', DatasetGroupArn: otherGroup, RemovalPolicy: 'Retain' }));
+  expect(retried.status).toBe('UPDATE_COMPLETE');
+  scenario.expectRemaining(original.arn, stack.physicalResourceId);
+});
+
+test('the new template\'s removal policy decides the replaced tracker\'s fate, though the cleanup Delete carries the old properties', async () => {
+  const groups = [scenario.emulator.createDatasetGroup('second'), scenario.emulator.createDatasetGroup('third')];
+  const stack = scenario.newStack();
+  await stack.create(scenario.props());
+  const destroyed = stack.physicalResourceId!;
+
+  // DESTROY -> RETAIN in the update that moves it: the old tracker is kept, as UpdateReplacePolicy would.
+  await stack.update(scenario.props({ EventTrackerName: 'second-clicks', DatasetGroupArn: groups[0], RemovalPolicy: 'Retain' }));
+  const kept = stack.physicalResourceId!;
+  expect(scenario.emulator.tracker(destroyed)?.status).toBe('ACTIVE');
+  expect(scenario.emulator.tracker(destroyed)?.tags).not.toHaveProperty([OWNERSHIP_TAG_KEY]);
+
+  // RETAIN -> DESTROY in the update that moves it again: the old tracker goes.
+  await stack.update(scenario.props({ EventTrackerName: 'third-clicks', DatasetGroupArn: groups[1], RemovalPolicy: 'Destroy' }));
+  await scenario.untilDeletionsFinish();
+  expect(scenario.emulator.tracker(kept)?.status).toBe('DELETED');
+  scenario.expectRemaining(destroyed, stack.physicalResourceId);
+});
+
+test('a Delete delivered twice releases a kept tracker once, and the second delivery deletes nothing', async () => {
+  const stack = scenario.newStack();
+  await stack.create(scenario.props({ RemovalPolicy: 'Retain' }));
+  const arn = stack.physicalResourceId!;
+  const request = stack.buildRequest('Delete', { properties: scenario.props({ RemovalPolicy: 'Retain' }), physicalResourceId: arn });
+
+  const [first, second] = await Promise.all([stack.send(request), stack.send(request)]);
+
+  expect([first.response.Status, second.response.Status]).toEqual(['SUCCESS', 'SUCCESS']);
+  expect(scenario.emulator.tracker(arn)?.status).toBe('ACTIVE');
+  expect(scenario.emulator.tracker(arn)?.tags[RELEASED_TAG_KEY]).toMatch(/^Scenario0\//);
+  expect(scenario.emulator.callCount('DeleteEventTracker')).toBe(0);
+  scenario.expectRemaining(arn);
+});
+
+test('after a failed first deployment kept the tracker, deploying again says how to take it over, and the take-over keeps its trackingId', async () => {
+  const stack = scenario.newStack();
+  const props = scenario.props({ RemovalPolicy: 'Retain' });
+  expect((await stack.create(props, { failStackAfter: true })).status).toBe('ROLLBACK_COMPLETE');
+  const [kept] = scenario.liveTrackers();
+  await stack.delete();
+
+  // cdk deploy again: a new stack (a new StackId), which the released tracker proves nothing to.
+  expect((await stack.create(props)).status).toBe('ROLLBACK_COMPLETE');
+  expect(failureReasons(stack).at(-1)).toContain(`takeOverEventTrackerArn: '${kept.arn}'`);
+  await stack.delete();
+
+  expect((await stack.create(scenario.props({ RemovalPolicy: 'Retain', TakeOverEventTrackerArn: kept.arn }))).status).toBe('CREATE_COMPLETE');
+  expect(stack.getAtt('TrackingId')).toBe(kept.trackingId);
+  scenario.expectRemaining(kept.arn);
+});
+
+test('a late duplicate of a successful Create that fails does not delete the tracker CloudFormation holds', async () => {
+  const stack = scenario.newStack();
+  await stack.create(scenario.props());
+  const held = stack.physicalResourceId!;
+  // Lambda delivers the Create again, into an account throttled past the SDK's retries.
+  scenario.setFaults({ bursts: [{ operation: 'DescribeEventTracker', count: 8, error: 'LimitExceededException' }] });
+
+  await stack.send(stack.requests[0]);
+
+  expect(scenario.emulator.tracker(held)?.status).toBe('ACTIVE');
+  scenario.expectRemaining(held);
+});
+
+test('a late duplicate of a successful take-over that fails keeps the ownership proof', async () => {
+  const legacy = scenario.emulator.createForeignTracker({ name: 'legacy-clicks', datasetGroupArn: scenario.groupArn });
+  const stack = scenario.newStack({ stackName: 'OwnerStack' });
+  const props = scenario.props({ EventTrackerName: 'legacy-clicks', TakeOverEventTrackerArn: legacy.arn, RemovalPolicy: 'Retain' });
+  expect((await stack.create(props)).status).toBe('CREATE_COMPLETE');
+  scenario.setFaults({ bursts: [{ operation: 'TagResource', count: 8, error: 'LimitExceededException' }] });
+
+  await stack.send(stack.requests[0]);
+  scenario.setFaults({});
+
+  expect(scenario.emulator.tracker(legacy.arn)?.tags[OWNERSHIP_TAG_KEY]).toMatch(/^OwnerStack\//);
+  const other = scenario.newStack({ stackName: 'OtherStack' });
+  expect((await other.create(props)).status).toBe('ROLLBACK_COMPLETE');
+  expect(failureReasons(other)[0]).toContain("stack 'OwnerStack' manages it");
+  scenario.expectRemaining();
+});
+
+test('name-style ARNs: a foreign namesake at the physical id is never deleted by the stack', async () => {
+  await scenario.finish();
+  scenario = await Scenario.start({ trackerArnStyle: 'name' });
+  const stack = scenario.newStack();
+  await stack.create(scenario.props());
+  const arn = stack.physicalResourceId!;
+  scenario.emulator.deleteTrackerBehindTheStacksBack(arn);
+  // Someone else makes a tracker of that name in their own dataset group: same ARN, no proof of ours.
+  const foreign = scenario.foreignTracker('shop-clicks', scenario.emulator.createDatasetGroup('theirs'));
+  expect(foreign.arn).toBe(arn);
+
+  expect((await stack.delete()).status).toBe('DELETE_COMPLETE');
+  // finish(): the foreign tracker is unchanged.
+});
