@@ -56,11 +56,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 60_000,
-      setupFilesAfterEnv: ['<rootDir>/test/helpers/isolated-tmpdir.ts'],
+      // Each test file gets its own TMPDIR, which os.tmpdir() and spawned processes really see.
+      testEnvironment: '<rootDir>/test/helpers/isolated-tmpdir-environment.ts',
       coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/assets/'],
     },
   },
 });
+
+// The base class of test/helpers/isolated-tmpdir-environment.ts; jest itself only brings it in.
+project.addDevDeps('jest-environment-node@^30');
 
 // npm ci rejects a lock file without this pin (TOOLCHAIN.md, trap 1).
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
