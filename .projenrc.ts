@@ -21,7 +21,7 @@ const jsiiTargets = {
     javaPackage: 'io.github.example.cdk.personalize.eventtracker',
   },
   publishToNuget: {
-    // Not "...EventTracker": a C# namespace named like its EventTracker class is ambiguous.
+    // Not "...EventTracker": .NET's naming guidelines advise against a namespace named like a type in it.
     dotNetNamespace: 'Example.CdkPersonalizeEventTracker',
     packageId: 'Example.CdkPersonalizeEventTracker',
   },
@@ -151,6 +151,17 @@ project.addTask('package:bindings', {
     { exec: `rm -rf ${bindingsDir}` },
     { exec: `jsii-pacmak --code-only --targets python java dotnet go --outdir ${bindingsDir}` },
     { exec: `python3 -m compileall -q ${bindingsDir}/python` },
+  ],
+});
+
+// The packed library in a user's app on the newest aws-cdk-lib, cdk CLI v2 and cdk-nag, and the
+// contract suite on the handler runtime's Node.js (test/compat/run.js; README "Supported aws-cdk-lib versions").
+project.addTask('test:compat', {
+  description: 'Pack the library, install it in test/compat\'s app (own lock file) and check synth, cdk-nag and the contract suite there',
+  steps: [
+    { spawn: bundleHandler.name },
+    { spawn: project.compileTask.name },
+    { exec: 'node test/compat/run.js' },
   ],
 });
 
