@@ -7,6 +7,30 @@ const offlineEnv = {
   CDK_DISABLE_CLI_TELEMETRY: 'true',
 };
 
+// The package each jsii language is published under (README "Install"). The names follow the
+// repository (github.com/example/cdk-personalize-event-tracker) the way cdklabs libraries do.
+// Only JavaScript can be packaged here; CI generates the other bindings (package:bindings).
+const jsiiTargets = {
+  publishToPypi: {
+    distName: 'cdk-personalize-event-tracker',
+    module: 'cdk_personalize_event_tracker',
+  },
+  publishToMaven: {
+    mavenGroupId: 'io.github.example',
+    mavenArtifactId: 'cdk-personalize-event-tracker',
+    javaPackage: 'io.github.example.cdk.personalize.eventtracker',
+  },
+  publishToNuget: {
+    // Not "...EventTracker": .NET's naming guidelines advise against a namespace named like a type in it.
+    dotNetNamespace: 'Example.CdkPersonalizeEventTracker',
+    packageId: 'Example.CdkPersonalizeEventTracker',
+  },
+  publishToGo: {
+    moduleName: 'github.com/example/cdk-personalize-event-tracker-go',
+    packageName: 'cdkpersonalizeeventtracker',
+  },
+} satisfies Partial<awscdk.AwsCdkConstructLibraryOptions>;
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-personalize-event-tracker',
   description: 'An AWS CDK L2 construct for Amazon Personalize event trackers, backed by a custom resource that handles replacement, rollback and teardown.',
@@ -31,6 +55,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   depsUpgrade: false,
   pullRequestTemplate: false,
   buildWorkflow: false,
+  ...jsiiTargets,
 
   devDeps: [
     'typescript@~6.0.0',
@@ -56,11 +81,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 60_000,
-      setupFilesAfterEnv: ['<rootDir>/test/helpers/isolated-tmpdir.ts'],
+      // Each test file gets its own TMPDIR, which os.tmpdir() and spawned processes really see.
+      testEnvironment: '<rootDir>/test/helpers/isolated-tmpdir-environment.ts',
       coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/assets/'],
     },
   },
 });
+
+// The base class of test/helpers/isolated-tmpdir-environment.ts; jest itself only brings it in.
+project.addDevDeps('jest-environment-node@^30');
 
 // npm ci rejects a lock file without this pin (TOOLCHAIN.md, trap 1).
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
@@ -104,6 +133,35 @@ project.addTask('bench', {
   steps: [
     { spawn: bundleHandler.name },
     { exec: 'ts-node --transpile-only --project bench/tsconfig.json bench/main.ts' },
+  ],
+});
+
+// Only JavaScript can be packaged here, in CI or not (TOOLCHAIN.md, trap 7): building the other
+// packages needs PyPI, Maven Central, NuGet or the Go proxy. package-all stays for a machine that has them.
+const packageJs = project.tasks.tryFind('package:js')!;
+project.packageTask.reset();
+project.packageTask.spawn(packageJs);
+
+// The other four languages' bindings, generated offline from the jsii assembly (run after compile).
+// Byte-compiling the Python makes a name that is not valid Python fail here rather than for users.
+const bindingsDir = 'dist/bindings';
+project.addTask('package:bindings', {
+  description: `Generate the Python, Java, .NET and Go bindings (code only) into ${bindingsDir}/ and byte-compile the Python`,
+  steps: [
+    { exec: `rm -rf ${bindingsDir}` },
+    { exec: `jsii-pacmak --code-only --targets python java dotnet go --outdir ${bindingsDir}` },
+    { exec: `python3 -m compileall -q ${bindingsDir}/python` },
+  ],
+});
+
+// The packed library in a user's app on the newest aws-cdk-lib, cdk CLI v2 and cdk-nag, and the
+// contract suite on the handler runtime's Node.js (test/compat/run.js; README "Supported aws-cdk-lib versions").
+project.addTask('test:compat', {
+  description: 'Pack the library, install it in test/compat\'s app (own lock file) and check synth, cdk-nag and the contract suite there',
+  steps: [
+    { spawn: bundleHandler.name },
+    { spawn: project.compileTask.name },
+    { exec: 'node test/compat/run.js' },
   ],
 });
 

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -156,10 +156,15 @@ export class EventTrackerProvider extends Construct {
         'Resource::*',
       ],
     }], 'AWS::IAM::Policy');
+    // The framework's roles may invoke each function of the provider by any version or alias: one
+    // finding per function, named by its logical ID (cdk-nag 3 needs each finding by name).
+    const functionArnsWithVersions = this.node.findAll()
+      .filter((child): child is CfnResource => CfnResource.isCfnResource(child) && child.cfnResourceType === 'AWS::Lambda::Function')
+      .map((fn) => `Resource::<${Stack.of(this).getLogicalId(fn)}.Arn>:*`);
     const invokeVersions = {
       id: 'AwsSolutions-IAM5',
       reason: 'The aws-cdk-lib Provider framework invokes the handler functions by ARN and by any version or alias (function-arn:*).',
-      appliesTo: [{ regex: '/^Resource::<.*\\.Arn>:\\*$/g' }],
+      appliesTo: functionArnsWithVersions,
     };
     addNagSuppressions(this, [invokeVersions], 'AWS::IAM::Policy', (policy) => !policy.node.path.startsWith(handlerRole.node.path));
     for (const handler of handlers) {

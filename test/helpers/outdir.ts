@@ -4,7 +4,7 @@ import { join } from 'path';
 
 /**
  * A fresh folder for a cloud assembly. It lives in this test file's own TMPDIR
- * (test/helpers/isolated-tmpdir.ts), which is removed after the file's tests.
+ * (test/helpers/isolated-tmpdir-environment.ts), which is removed after the file's tests.
  */
 export function newOutdir(): string {
   return mkdtempSync(join(tmpdir(), 'cdk.out-'));
