@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { readProvider } from './provider';
@@ -22,7 +25,8 @@ export async function takeOverExistingTracker(story: Story, deployed: DeployedTr
   story.say(`before: ${LEGACY_NAME} (${legacy.arn}), made with the AWS CLI, trackingId ${legacy.trackingId}`);
 
   // What the construct renders for this declaration, synthesized here with the tracker's real ARN.
-  const app = new App();
+  const outdir = mkdtempSync(join(tmpdir(), 'demo-take-over-'));
+  const app = new App({ outdir });
   const stack = new Stack(app, 'EventTrackerExample-Legacy', { env: { account: emulator.accountId, region: emulator.region } });
   new EventTracker(stack, 'Legacy', {
     datasetGroup: ExistingDatasetGroup.fromDatasetGroupArn(stack, 'LegacyShop', groupArn),
@@ -30,7 +34,9 @@ export async function takeOverExistingTracker(story: Story, deployed: DeployedTr
     takeOverEventTrackerArn: legacy.arn,
     tags: { team: 'recommendations' },
   });
-  const [[logicalId, resource]] = Object.entries(Template.fromStack(stack).findResources(TRACKER_TYPE));
+  const template = Template.fromStack(stack);
+  rmSync(outdir, { recursive: true, force: true });
+  const [[logicalId, resource]] = Object.entries(template.findResources(TRACKER_TYPE));
   const { ServiceToken: _serviceToken, ...properties } = resource.Properties;
   story.say(`new EventTracker(stack, 'Legacy', { datasetGroup, eventTrackerName: '${LEGACY_NAME}', takeOverEventTrackerArn: '${legacy.arn.split(':').pop()}', ... })`);
   story.detail(`renders ${JSON.stringify(properties)}`);
