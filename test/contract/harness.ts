@@ -178,12 +178,15 @@ export class Scenario {
         const [from, to] = [this.emulator.toEmulatorTime(request.at), this.emulator.toEmulatorTime(response.at)];
         const history = this.emulator.statusHistory(response.response.PhysicalResourceId);
         const activeAt = history.find((change) => change.status === 'ACTIVE')?.at ?? Infinity;
-        const calls = this.emulator.calls().filter((call) => call.at >= from && call.at <= to).length;
+        const window = this.emulator.calls().filter((call) => call.at >= from && call.at <= to);
+        const calls = window.length;
         // A take-over creates nothing: DescribeEventTracker, ListTagsForResource, UntagResource of a released
         // tracker's released tag, TagResource, and isComplete's look.
         const takeOver = request.request.ResourceProperties.TakeOverEventTrackerArn !== undefined;
         const budget = takeOver ? TAKE_OVER_CALLS : Math.ceil((activeAt - from) / QUERY_INTERVAL_MS) + 3;
-        expect({ request: id, calls }).toEqual({ request: id, calls: Math.min(calls, budget) });
+        // Over budget, the failure lists the calls made.
+        const made = calls > budget ? window.map((call) => `${call.operation}:${call.outcome}`) : undefined;
+        expect({ request: id, calls, made }).toEqual({ request: id, calls: Math.min(calls, budget), made: undefined });
       }
     }
   }

@@ -93,6 +93,9 @@ export async function listenLocally(handler: CallHandler): Promise<{ server: htt
       if (!res.headersSent) send(res, 500, { 'content-type': 'application/json' }, '{"message":"emulator failure"}');
     });
   });
+  // Node's default closes idle keep-alive sockets after 5 s; a client reusing one just then sees its
+  // request reset, and may retry a call that was served. Real endpoints keep them far longer.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
