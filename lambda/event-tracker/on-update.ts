@@ -49,7 +49,8 @@ export async function onUpdate(step: Step, event: CloudFormationCustomResourceUp
   const flags = proofFlags(owner, tags);
 
   if (tracker.name === desired.name && tracker.datasetGroupArn === desired.datasetGroupArn) {
-    await updateTags(step, owner, tracker.arn, tags, previous, desired, flags);
+    // The template's tracker: a fate recorded for a replacement that rolled back no longer applies.
+    await updateTags(step, owner, tracker.arn, tags, previous, desired, withoutReplacementFate(flags));
     return answerFor(tracker);
   }
 
@@ -66,10 +67,7 @@ export async function onUpdate(step: Step, event: CloudFormationCustomResourceUp
     // properties say. A second delivery of this update: the current tracker's fate as the first decided.
     await setFlags(step, owner, tracker.arn, tags, rollingBack ? ProofFlag.DISCARD : keepCurrent ? ProofFlag.KEEP : ProofFlag.DISCARD);
     const adoptedTags = await listTags(step, adoptable.arn) ?? new Map<string, string>();
-    const adoptedFlags = proofFlags(owner, adoptedTags);
-    adoptedFlags.delete(ProofFlag.KEEP);
-    adoptedFlags.delete(ProofFlag.DISCARD);
-    await updateTags(step, owner, adoptable.arn, adoptedTags, undefined, desired, adoptedFlags);
+    await updateTags(step, owner, adoptable.arn, adoptedTags, undefined, desired, withoutReplacementFate(proofFlags(owner, adoptedTags)));
     return answerFor(adoptable);
   }
   if (currentInTheWay) {
@@ -119,11 +117,13 @@ function isOlder(a: Date | undefined, b: Date | undefined): boolean {
   return a !== undefined && b !== undefined && a.getTime() < b.getTime();
 }
 
+function withoutReplacementFate(flags: ReadonlySet<ProofFlag>): Set<ProofFlag> {
+  return new Set([...flags].filter((flag) => flag !== ProofFlag.KEEP && flag !== ProofFlag.DISCARD));
+}
+
 /** Records the tracker's fate in its proof, keeping the flags that are not about replacement. */
 async function setFlags(step: Step, owner: Owner, arn: string, tags: ReadonlyMap<string, string>, fate: ProofFlag): Promise<void> {
-  const flags = proofFlags(owner, tags);
-  flags.delete(ProofFlag.KEEP);
-  flags.delete(ProofFlag.DISCARD);
+  const flags = withoutReplacementFate(proofFlags(owner, tags));
   flags.add(fate);
   await step.client.send(new TagResourceCommand({ resourceArn: arn, tags: [ownershipProof(owner, flags)] }), callOptions(step));
 }

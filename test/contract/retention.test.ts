@@ -129,3 +129,24 @@ test('name-style ARNs: a foreign namesake at the physical id is never deleted by
   expect((await stack.delete()).status).toBe('DELETE_COMPLETE');
   // finish(): the foreign tracker is unchanged.
 });
+
+// Found by the model-based test (test/model/): create, then a move and rename whose new tracker ends
+// CREATE FAILED. The update had recorded the original's fate as a replaced tracker's; the rollback
+// must clear it, or the original, kept by RETAIN, would be deleted with the stack.
+test('a failed RETAIN move and rename leaves the original as it was: deleting the stack keeps it', async () => {
+  const otherGroup = scenario.emulator.createDatasetGroup('other');
+  const stack = scenario.newStack();
+  await stack.create(scenario.props({ RemovalPolicy: 'Retain' }));
+  const original = stack.physicalResourceId!;
+  const proof = scenario.emulator.tracker(original)?.tags[OWNERSHIP_TAG_KEY];
+  scenario.emulator.injectCreateFailure('other-clicks', 1);
+
+  const failed = await stack.update(scenario.props({ EventTrackerName: 'other-clicks', DatasetGroupArn: otherGroup, RemovalPolicy: 'Retain' }));
+
+  expect(failed.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  expect(scenario.emulator.tracker(original)?.tags[OWNERSHIP_TAG_KEY]).toBe(proof);
+  await stack.delete();
+  expect(scenario.emulator.tracker(original)?.status).toBe('ACTIVE');
+  await scenario.untilDeletionsFinish();
+  scenario.expectRemaining(original);
+});
