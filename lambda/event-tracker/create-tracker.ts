@@ -12,6 +12,7 @@ import {
   findTrackerNamed,
   isDeleting,
   requestDeletion,
+  Tracker,
   TrackerStatus,
 } from './trackers';
 
@@ -111,8 +112,13 @@ async function resolveConflict(step: Step, owner: Owner, desired: DesiredTracker
         ? foreignTrackerInDatasetGroup(desired.datasetGroupArn, inTheWay.name, arn)
         : nameTaken(desired.name, arn, (await describeTracker(step, arn))?.datasetGroupArn));
     }
-    if (inTheWay === occupant && inTheWay.name === desired.name) {
-      return adoptOrClear(step, arn);
+    // Which listing found it says little while Personalize's lists lag: its own description decides.
+    const tracker = await describeTracker(step, arn);
+    if (!tracker) {
+      return undefined;
+    }
+    if (tracker.name === desired.name && tracker.datasetGroupArn === desired.datasetGroupArn) {
+      return adoptOrClear(step, tracker);
     }
     if (ownership === Ownership.CURRENT) {
       // The tracker being replaced: only the update deletes it, and only when it may.
@@ -126,9 +132,9 @@ async function resolveConflict(step: Step, owner: Owner, desired: DesiredTracker
 }
 
 /** Our own tracker with the requested name in the requested dataset group: a retry's or a rollback's. */
-async function adoptOrClear(step: Step, arn: string): Promise<CreatedTracker | undefined> {
-  const tracker = await describeTracker(step, arn);
-  if (!tracker) {
+async function adoptOrClear(step: Step, tracker: Tracker): Promise<CreatedTracker | undefined> {
+  const arn = tracker.arn;
+  if (isDeleting(tracker.status)) {
     return undefined;
   }
   if (tracker.status === TrackerStatus.CREATE_FAILED) {

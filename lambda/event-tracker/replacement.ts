@@ -6,7 +6,7 @@ import { foreignTrackerInDatasetGroup, nameTaken } from './messages';
 import { isOwn, Owner, Ownership, ownershipOf } from './ownership';
 import { DesiredTracker, PreviousTracker } from './properties';
 import { Step, waitOrGiveUp } from './step';
-import { describeTracker, findTrackerInDatasetGroup, findTrackerNamed, requestDeletion, Tracker, TrackerStatus } from './trackers';
+import { describeTracker, findTrackerInDatasetGroup, findTrackerNamed, isDeleting, requestDeletion, Tracker, TrackerStatus } from './trackers';
 
 /**
  * Before a replacement touches anything: looks at the trackers holding the new dataset group or the
@@ -54,12 +54,12 @@ async function lookAtTargetSlot(
   }
 
   for (const summary of ours) {
-    if (summary === occupant && summary.name === desired.name) {
-      const tracker = await describeTracker(step, summary.eventTrackerArn);
-      if (tracker && tracker.status !== TrackerStatus.CREATE_FAILED && !tracker.status.startsWith('DELETE')) {
-        logStep({ requestType: step.requestType, step: 'adopted-own-tracker', eventTrackerArn: tracker.arn, status: tracker.status });
-        return tracker;
-      }
+    // Which listing found it says little while Personalize's lists lag: its own description decides.
+    const tracker = await describeTracker(step, summary.eventTrackerArn);
+    const asked = tracker?.name === desired.name && tracker.datasetGroupArn === desired.datasetGroupArn;
+    if (tracker && asked && tracker.status !== TrackerStatus.CREATE_FAILED && !isDeleting(tracker.status)) {
+      logStep({ requestType: step.requestType, step: 'adopted-own-tracker', eventTrackerArn: tracker.arn, status: tracker.status });
+      return tracker;
     }
     logStep({ requestType: step.requestType, step: 'deleting-leftover', eventTrackerArn: summary.eventTrackerArn, status: summary.status });
     await deleteAndWaitUntilGone(step, summary.eventTrackerArn);

@@ -125,6 +125,22 @@ describe.each(['id', 'name'] as const)('with %s-style tracker ARNs', (trackerArn
       s.expectRemaining(stack.physicalResourceId);
     });
 
+    // Found by the model-based test (test/model/): the second delivery's lists lag, one showing the first's
+    // tracker and the other not yet, and it must still see that tracker as the one asked for.
+    test('a Create delivered twice while the dataset group listing lags adopts the first delivery\'s tracker, never deletes it', async () => {
+      const s = await start({ datasetGroupListingLagMs: 1_000 });
+      const stack = s.newStack();
+
+      const result = await stack.create(s.props(), { duplicateDeliveryAfterMs: 6 });
+
+      expect(result.status).toBe('CREATE_COMPLETE');
+      expect(s.liveTrackers().map((tracker) => tracker.arn)).toEqual([stack.physicalResourceId]);
+      expect(s.emulator.callCount('DeleteEventTracker')).toBe(0);
+      const [first, second] = onEvents(stack);
+      expect(second.result).toEqual(first.result);
+      s.expectRemaining(stack.physicalResourceId);
+    });
+
     test('an Update that moves the tracker under a new name completes once, leaving the new tracker only', async () => {
       const s = await start();
       const otherGroup = s.emulator.createDatasetGroup('other');

@@ -133,7 +133,8 @@ export function operationHandlers(state: PersonalizeState): Record<OperationName
 
     ListEventTrackers: input => {
       const groupFilter = optionalArn(input, 'datasetGroupArn');
-      const matching = state.liveTrackers().filter(t => state.isVisible(t) && (groupFilter === undefined || t.datasetGroupArn === groupFilter));
+      const matching = state.liveTrackers().filter(t => state.isVisible(t)
+        && (groupFilter === undefined || (t.datasetGroupArn === groupFilter && state.isListedInDatasetGroup(t))));
       const { page, nextToken } = paginate(matching, input, groupFilter ?? '');
       return { eventTrackers: page.map(trackerSummary), nextToken };
     },

@@ -562,6 +562,20 @@ describe('read-after-write lag', () => {
     expect(emulator.trackers().map(t => t.arn)).toEqual([eventTrackerArn]);
   });
 
+  test('may last longer for ListEventTrackers filtered by dataset group than for the unfiltered listing', async () => {
+    const clock = manualClock();
+    const emulator = await startEmulator({ clock: clock.now, readAfterWriteLagMs: 10, datasetGroupListingLagMs: 40 });
+    const client = personalize(emulator, { maxAttempts: 1 });
+    const groupArn = emulator.createDatasetGroup('shop');
+    const { eventTrackerArn } = await createTracker(client, 'clicks', groupArn);
+
+    clock.advance(10);
+    expect((await client.send(new ListEventTrackersCommand({}))).eventTrackers?.map(t => t.eventTrackerArn)).toEqual([eventTrackerArn]);
+    expect((await client.send(new ListEventTrackersCommand({ datasetGroupArn: groupArn }))).eventTrackers).toEqual([]);
+    clock.advance(40);
+    expect((await client.send(new ListEventTrackersCommand({ datasetGroupArn: groupArn }))).eventTrackers?.map(t => t.eventTrackerArn)).toEqual([eventTrackerArn]);
+  });
+
   test('is off by default, spares foreign trackers, and a change applies to trackers created from then on', async () => {
     const clock = manualClock();
     const emulator = await startEmulator({ clock: clock.now });

@@ -34,6 +34,11 @@ export interface EmulatorOptions {
    * TagResource, UntagResource and DeleteEventTracker. Default 0 (off).
    */
   readonly readAfterWriteLagMs?: number;
+  /**
+   * How much longer ListEventTrackers filtered by dataset group leaves a new tracker out than the
+   * unfiltered listing does (a secondary index lagging its table). Default 0.
+   */
+  readonly datasetGroupListingLagMs?: number;
 }
 
 /** What createForeignTracker makes. */
@@ -120,6 +125,7 @@ export class PersonalizeEmulator {
       clock: options.clock ?? Date.now,
       seed,
       readAfterWriteLagMs: options.readAfterWriteLagMs ?? 0,
+      datasetGroupListingLagMs: options.datasetGroupListingLagMs ?? 0,
     });
     this.handlers = operationHandlers(this.state);
     this.faults = new FaultInjector(seed);

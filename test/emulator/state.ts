@@ -71,6 +71,7 @@ export interface StateOptions {
   readonly clock: () => number;
   readonly seed: number;
   readonly readAfterWriteLagMs: number;
+  readonly datasetGroupListingLagMs?: number;
 }
 
 export interface NewTracker {
@@ -148,6 +149,11 @@ export class PersonalizeState {
   /** Whether reads (DescribeEventTracker, ListTagsForResource, ListEventTrackers) see the tracker yet. */
   isVisible(tracker: TrackerRecord): boolean {
     return this.now() >= tracker.visibleAt;
+  }
+
+  /** In ListEventTrackers filtered by dataset group, which may lag the unfiltered listing. */
+  isListedInDatasetGroup(tracker: TrackerRecord): boolean {
+    return tracker.foreign || this.now() >= tracker.visibleAt + (this.options.datasetGroupListingLagMs ?? 0);
   }
 
   arnPrefix(): string {
