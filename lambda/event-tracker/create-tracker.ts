@@ -1,9 +1,10 @@
 import { CreateEventTrackerCommand } from '@aws-sdk/client-personalize';
+import { claim } from './claim';
 import { DeploymentFailure } from './deployment-failure';
 import { isAlreadyExists, isInUse, isTransient } from './errors';
 import { logStep } from './log';
 import { foreignTrackerInDatasetGroup, nameTaken } from './messages';
-import { isOwn, Owner, Ownership, ownershipOf, ownershipProof } from './ownership';
+import { isAdoptable, isOwn, Owner, Ownership, ownershipOf, ownershipProof } from './ownership';
 import { DesiredTracker } from './properties';
 import { callOptions, Step, waitOrGiveUp } from './step';
 import {
@@ -107,18 +108,18 @@ async function resolveConflict(step: Step, owner: Owner, desired: DesiredTracker
     if (ownership === undefined) {
       return undefined;
     }
+    // Which listing found it says little while Personalize's lists lag: its own description decides.
+    const tracker = isAdoptable(ownership) ? await describeTracker(step, arn) : undefined;
+    if (tracker && tracker.name === desired.name && tracker.datasetGroupArn === desired.datasetGroupArn) {
+      return adoptOrClear(step, owner, tracker, desired);
+    }
     if (!isOwn(ownership)) {
       throw new DeploymentFailure(inTheWay === occupant
         ? foreignTrackerInDatasetGroup(desired.datasetGroupArn, inTheWay.name, arn)
         : nameTaken(desired.name, arn, (await describeTracker(step, arn))?.datasetGroupArn));
     }
-    // Which listing found it says little while Personalize's lists lag: its own description decides.
-    const tracker = await describeTracker(step, arn);
     if (!tracker) {
       return undefined;
-    }
-    if (tracker.name === desired.name && tracker.datasetGroupArn === desired.datasetGroupArn) {
-      return adoptOrClear(step, tracker);
     }
     if (ownership === Ownership.CURRENT) {
       // The tracker being replaced: only the update deletes it, and only when it may.
@@ -132,7 +133,7 @@ async function resolveConflict(step: Step, owner: Owner, desired: DesiredTracker
 }
 
 /** Our own tracker with the requested name in the requested dataset group: a retry's or a rollback's. */
-async function adoptOrClear(step: Step, tracker: Tracker): Promise<CreatedTracker | undefined> {
+async function adoptOrClear(step: Step, owner: Owner, tracker: Tracker, desired: DesiredTracker): Promise<CreatedTracker | undefined> {
   const arn = tracker.arn;
   if (isDeleting(tracker.status)) {
     return undefined;
@@ -142,6 +143,7 @@ async function adoptOrClear(step: Step, tracker: Tracker): Promise<CreatedTracke
     await requestDeletion(step, arn);
     return undefined;
   }
+  await claim(step, owner, arn, desired);
   logStep({ requestType: step.requestType, step: 'adopted-own-tracker', eventTrackerArn: arn, status: tracker.status });
   return { arn, name: tracker.name, trackingId: tracker.trackingId };
 }

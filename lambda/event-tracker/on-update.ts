@@ -1,6 +1,7 @@
 import { TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-personalize';
 import type { CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
 import { answerFor, answerForNewTracker } from './answer';
+import { claim } from './claim';
 import { createTracker } from './create-tracker';
 import { deleteAndWaitUntilGone } from './delete-tracker';
 import { DeploymentFailure } from './deployment-failure';
@@ -12,7 +13,7 @@ import { OnEventResponse } from './provider-types';
 import { prepareTargetSlot, removeLeftoverOfFailedProperties } from './replacement';
 import { callOptions, Step } from './step';
 import { describeTracker, isDeleting, isEventTrackerArn, listTags, Tracker, TrackerStatus } from './trackers';
-import { HANDLER_TAG_KEY_PREFIX, OWNERSHIP_TAG_KEY } from '../../src/private/handler-contract';
+import { HANDLER_TAG_KEY_PREFIX, OWNERSHIP_TAG_KEY, RELEASED_TAG_KEY } from '../../src/private/handler-contract';
 
 /**
  * Tags change in place. A new name or dataset group means a new tracker. When the current tracker is
@@ -62,12 +63,14 @@ export async function onUpdate(step: Step, event: CloudFormationCustomResourceUp
   }
   const adoptable = await prepareTargetSlot(step, owner, tracker, desired);
   if (adoptable) {
-    const rollingBack = isOlder(adoptable.creationDateTime, tracker.creationDateTime);
+    // An older tracker of ours not yet released is the one this update's rollback returns to; a released
+    // one is a move back to a tracker kept long ago.
+    const released = (await listTags(step, adoptable.arn))?.has(RELEASED_TAG_KEY) ?? false;
+    const rollingBack = !released && isOlder(adoptable.creationDateTime, tracker.creationDateTime);
     // A rollback to the tracker the update replaced: the one the update made goes, whatever the old
     // properties say. A second delivery of this update: the current tracker's fate as the first decided.
     await setFlags(step, owner, tracker.arn, tags, rollingBack ? ProofFlag.DISCARD : keepCurrent ? ProofFlag.KEEP : ProofFlag.DISCARD);
-    const adoptedTags = await listTags(step, adoptable.arn) ?? new Map<string, string>();
-    await updateTags(step, owner, adoptable.arn, adoptedTags, undefined, desired, withoutReplacementFate(proofFlags(owner, adoptedTags)));
+    await claim(step, owner, adoptable.arn, desired);
     return answerFor(adoptable);
   }
   if (currentInTheWay) {

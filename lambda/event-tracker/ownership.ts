@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Calls, describeTracker, listTags } from './trackers';
-import { OWNERSHIP_TAG_KEY } from '../../src/private/handler-contract';
+import { OWNERSHIP_TAG_KEY, RELEASED_TAG_KEY } from '../../src/private/handler-contract';
 
 /**
  * Whose a tracker is, the one question every request type asks before it adopts, changes or
@@ -13,7 +13,13 @@ export const Ownership = {
   LEFTOVER: 'leftover',
   /** Carries another resource's proof: another stack's, or another resource's of this stack. */
   FOREIGN: 'foreign',
-  /** Carries no proof and is not the physical id: someone else's, or released by a stack that kept it. */
+  /**
+   * This resource's, but kept by its removal policy: released (it carries the released tag with this
+   * resource's proof), or to be released by a cleanup. Adopted again when it is exactly the tracker
+   * asked for, never deleted.
+   */
+  KEPT: 'kept',
+  /** Carries no proof and is not the physical id: someone else's, or released by another stack. */
   UNCLAIMED: 'unclaimed',
 } as const;
 export type Ownership = typeof Ownership[keyof typeof Ownership];
@@ -91,7 +97,15 @@ export function classify(owner: Owner, arn: string, tags: ReadonlyMap<string, st
   if (arn === owner.physicalResourceId && (proof !== undefined || matchesExpected)) {
     return Ownership.CURRENT;
   }
-  return proof === undefined ? Ownership.UNCLAIMED : Ownership.LEFTOVER;
+  if (proof === undefined) {
+    return tags.get(RELEASED_TAG_KEY) === ownershipProof(owner).tagValue ? Ownership.KEPT : Ownership.UNCLAIMED;
+  }
+  return proofFlags(owner, tags).has(ProofFlag.KEEP) ? Ownership.KEPT : Ownership.LEFTOVER;
+}
+
+/** Whether the tracker may be adopted when it is exactly the one asked for. */
+export function isAdoptable(ownership: Ownership | undefined): boolean {
+  return ownership === Ownership.LEFTOVER || ownership === Ownership.KEPT || ownership === Ownership.CURRENT;
 }
 
 /**

@@ -3,7 +3,7 @@ import { deleteAndWaitUntilGone } from './delete-tracker';
 import { DeploymentFailure } from './deployment-failure';
 import { logStep } from './log';
 import { foreignTrackerInDatasetGroup, nameTaken } from './messages';
-import { isOwn, Owner, Ownership, ownershipOf } from './ownership';
+import { isAdoptable, isOwn, Owner, Ownership, ownershipOf } from './ownership';
 import { DesiredTracker, PreviousTracker } from './properties';
 import { Step, waitOrGiveUp } from './step';
 import { describeTracker, findTrackerInDatasetGroup, findTrackerNamed, isDeleting, requestDeletion, Tracker, TrackerStatus } from './trackers';
@@ -39,30 +39,33 @@ async function lookAtTargetSlot(
   const inTheWay = [occupant, namesake].filter((summary): summary is EventTrackerSummary & { eventTrackerArn: string } =>
     summary?.eventTrackerArn !== undefined && summary.eventTrackerArn !== current.arn);
 
-  const ours: Array<EventTrackerSummary & { eventTrackerArn: string }> = [];
+  const toDelete: string[] = [];
   for (const summary of inTheWay) {
-    const ownership = await ownershipOf(step, owner, summary.eventTrackerArn);
+    const arn = summary.eventTrackerArn;
+    const ownership = await ownershipOf(step, owner, arn);
     if (ownership === undefined) {
       return TAGS_UNKNOWN;
     }
-    if (!isOwn(ownership)) {
-      throw new DeploymentFailure(summary === occupant
-        ? foreignTrackerInDatasetGroup(desired.datasetGroupArn, summary.name, summary.eventTrackerArn)
-        : nameTaken(desired.name, summary.eventTrackerArn, (await describeTracker(step, summary.eventTrackerArn))?.datasetGroupArn));
-    }
-    ours.push(summary);
-  }
-
-  for (const summary of ours) {
     // Which listing found it says little while Personalize's lists lag: its own description decides.
-    const tracker = await describeTracker(step, summary.eventTrackerArn);
+    const tracker = isAdoptable(ownership) ? await describeTracker(step, arn) : undefined;
     const asked = tracker?.name === desired.name && tracker.datasetGroupArn === desired.datasetGroupArn;
     if (tracker && asked && tracker.status !== TrackerStatus.CREATE_FAILED && !isDeleting(tracker.status)) {
-      logStep({ requestType: step.requestType, step: 'adopted-own-tracker', eventTrackerArn: tracker.arn, status: tracker.status });
+      logStep({ requestType: step.requestType, step: 'adopted-own-tracker', eventTrackerArn: arn, status: tracker.status });
       return tracker;
     }
-    logStep({ requestType: step.requestType, step: 'deleting-leftover', eventTrackerArn: summary.eventTrackerArn, status: summary.status });
-    await deleteAndWaitUntilGone(step, summary.eventTrackerArn);
+    if (ownership === Ownership.KEPT) {
+      throw new DeploymentFailure(`Cannot replace event tracker ${current.arn}: ${arn} is in the way (it holds dataset group ${desired.datasetGroupArn} or the name '${desired.name}'), and this stack kept it earlier under removal policy RETAIN, so it does not delete it. Nothing was changed. Delete it yourself, or declare it as it is, then deploy again.`);
+    }
+    if (!isOwn(ownership)) {
+      throw new DeploymentFailure(summary === occupant
+        ? foreignTrackerInDatasetGroup(desired.datasetGroupArn, summary.name, arn)
+        : nameTaken(desired.name, arn, (await describeTracker(step, arn))?.datasetGroupArn));
+    }
+    toDelete.push(arn);
+  }
+  for (const arn of toDelete) {
+    logStep({ requestType: step.requestType, step: 'deleting-leftover', eventTrackerArn: arn });
+    await deleteAndWaitUntilGone(step, arn);
   }
   return undefined;
 }

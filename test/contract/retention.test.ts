@@ -150,3 +150,36 @@ test('a failed RETAIN move and rename leaves the original as it was: deleting th
   await scenario.untilDeletionsFinish();
   scenario.expectRemaining(original);
 });
+
+// Found by the model-based test (test/model/): a RETAIN tracker removed from the stack, then declared
+// again under the same construct, is its own released tracker: adopted again, with the declared tags.
+test('a kept tracker declared again by the same resource is adopted again, with the declared tags', async () => {
+  const stack = scenario.newStack();
+  await stack.create(scenario.props({ RemovalPolicy: 'Retain' }));
+  const kept = { arn: stack.physicalResourceId!, trackingId: stack.getAtt('TrackingId') };
+  const request = stack.buildRequest('Delete', { properties: scenario.props({ RemovalPolicy: 'Retain' }), physicalResourceId: kept.arn });
+  expect((await stack.send(request)).response.Status).toBe('SUCCESS');
+
+  const again = await stack.send(stack.buildRequest('Create', { properties: scenario.props({ RemovalPolicy: 'Retain', Tags: [{ Key: 'team', Value: 'a' }] }) }));
+
+  expect(again.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: kept.arn, Data: { TrackingId: kept.trackingId } });
+  expect(scenario.emulator.tracker(kept.arn)?.tags).toEqual({ team: 'a', [OWNERSHIP_TAG_KEY]: expect.stringMatching(/^Scenario0\/[0-9a-f]{40}$/) });
+  scenario.expectRemaining(kept.arn);
+});
+
+test('moving back to a tracker kept long ago adopts it, and keeps (releases) the one it leaves under RETAIN', async () => {
+  const otherGroup = scenario.emulator.createDatasetGroup('other');
+  const stack = scenario.newStack();
+  await stack.create(scenario.props({ RemovalPolicy: 'Retain' }));
+  const first = stack.physicalResourceId!;
+  await stack.update(scenario.props({ EventTrackerName: 'other-clicks', DatasetGroupArn: otherGroup, RemovalPolicy: 'Retain' }));
+  const second = stack.physicalResourceId!;
+
+  const back = await stack.update(scenario.props({ RemovalPolicy: 'Retain' }));
+
+  expect(back.status).toBe('UPDATE_COMPLETE');
+  expect(stack.physicalResourceId).toBe(first);
+  expect(scenario.emulator.tracker(second)?.status).toBe('ACTIVE');
+  expect(scenario.emulator.tracker(second)?.tags[RELEASED_TAG_KEY]).toMatch(/^Scenario0\//);
+  scenario.expectRemaining(first, second);
+});

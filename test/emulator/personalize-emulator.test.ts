@@ -573,7 +573,8 @@ describe('read-after-write lag', () => {
     expect((await client.send(new ListEventTrackersCommand({}))).eventTrackers?.map(t => t.eventTrackerArn)).toEqual([eventTrackerArn]);
     expect((await client.send(new ListEventTrackersCommand({ datasetGroupArn: groupArn }))).eventTrackers).toEqual([]);
     clock.advance(40);
-    expect((await client.send(new ListEventTrackersCommand({ datasetGroupArn: groupArn }))).eventTrackers?.map(t => t.eventTrackerArn)).toEqual([eventTrackerArn]);
+    const listed = await client.send(new ListEventTrackersCommand({ datasetGroupArn: groupArn }));
+    expect(listed.eventTrackers?.map(t => t.eventTrackerArn)).toEqual([eventTrackerArn]);
   });
 
   test('is off by default, spares foreign trackers, and a change applies to trackers created from then on', async () => {
