@@ -43,6 +43,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda@^8',
     'cdk-nag@~2.38.0',
     '@aws-cdk/integ-tests-alpha@2.214.0-alpha.0',
+    'fast-check@^4',
   ],
 
   eslintOptions: {
