@@ -108,6 +108,16 @@ project.addTask('bench', {
   ],
 });
 
+// Random CloudFormation histories checked against a model of the lifecycle (test/model/); the test
+// command runs a short version (test/model/lifecycle.model.test.ts).
+project.addTask('soak', {
+  description: 'Run 1,000 random CloudFormation histories with fresh seeds against the lifecycle model (SOAK_RUNS, SOAK_SEED, SOAK_WORKERS: see test/model/soak.ts)',
+  steps: [
+    { spawn: bundleHandler.name },
+    { exec: 'ts-node --transpile-only --project test/tsconfig.json test/model/soak.ts' },
+  ],
+});
+
 project.gitignore.addPatterns('/assets/', 'cdk.out/', '*.cdk.out/', '/test/.readme-*/');
 project.addPackageIgnore('/lambda/');
 project.addPackageIgnore('/examples/');

@@ -1,0 +1,419 @@
+import type * as fc from 'fast-check';
+import { checkInvariants, StepRecord } from './invariants';
+import {
+  applyUpdate, describeModifier, Model, Modifier, ModifierKind, ownerKey, Prediction, predictCreate, predictUpdate, ResourceModel,
+} from './model';
+import { applyModifier } from './modifiers';
+import {
+  DATASET_GROUP_NAMES, describeSpec, LOGICAL_IDS, LogicalId, sameTags, specOf, templateProperties, TRACKER_NAMES, TrackerSpec,
+} from './spec';
+import type { StackOutcome } from './tracker-stack';
+import type { World } from './world';
+
+/** Indices the generator draws; commands resolve them against the model when they run. */
+export interface SpecChoice {
+  readonly name: number;
+  readonly group: number;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly retain: boolean;
+}
+
+const LONG_AGO_MS = 3 * 60 * 60 * 1000;
+const IN_PLACE_MODIFIERS: readonly ModifierKind[] = ['none', 'fail-stack-after', 'duplicate', 'lost-response'];
+const CREATE_MODIFIERS: readonly ModifierKind[] = ['none', 'fail-stack-after', 'create-fails', 'duplicate', 'lost-response', 'provider-timeout'];
+
+type Step = Omit<StepRecord, 'startedAt'> & { readonly description: string };
+
+/** One step of a history: runs against the world, moves the model on, then checks every invariant. */
+abstract class ModelCommand implements fc.AsyncCommand<Model, World> {
+  protected abstract readonly kind: string;
+
+  public abstract check(model: Readonly<Model>): boolean;
+
+  public async run(model: Model, world: World): Promise<void> {
+    const startedAt = Date.now();
+    world.stats.step(this.kind);
+    let step: Step | undefined;
+    try {
+      step = await this.execute(model, world);
+      await world.settle();
+      world.transcript.push(`${step.description}${step.outcome ? `  ->  ${step.outcome} (${world.stack.status})` : ''}`);
+      checkInvariants(world, model, { ...step, startedAt }, world.skip);
+    } catch (error) {
+      if (!step) world.transcript.push(`${this.toString()}  ->  threw`);
+      throw error;
+    }
+  }
+
+  protected abstract execute(model: Model, world: World): Promise<Step>;
+
+  public abstract toString(): string;
+}
+
+function pick<T>(items: readonly T[], index: number): T | undefined {
+  return items.length === 0 ? undefined : items[index % items.length];
+}
+
+function declared(model: Readonly<Model>, except?: LogicalId): TrackerSpec[] {
+  return [...model.resources].filter(([id]) => id !== except).map(([, resource]) => resource.spec);
+}
+
+function freeNames(model: Readonly<Model>, except?: LogicalId): string[] {
+  const taken = declared(model, except).map((spec) => spec.name);
+  return TRACKER_NAMES.filter((name) => !taken.includes(name));
+}
+
+function freeGroups(model: Readonly<Model>, except?: LogicalId): number[] {
+  const taken = declared(model, except).map((spec) => spec.group);
+  return DATASET_GROUP_NAMES.map((_, i) => i).filter((group) => !taken.includes(group));
+}
+
+function resourceAt(model: Readonly<Model>, index: number): LogicalId | undefined {
+  return pick([...model.resources.keys()].sort(), index);
+}
+
+function timeoutAllowed(model: Readonly<Model>, modifier: Modifier): boolean {
+  return modifier.kind !== 'provider-timeout' || model.timeoutsLeft > 0;
+}
+
+function trackerOf(world: World, arn: string | undefined) {
+  return world.emulator.trackers().find((t) => t.arn === arn);
+}
+
+function modifierKey(modifier: Modifier): string {
+  return `${modifier.kind}${modifier.gapMs !== undefined ? `:${modifier.gapMs}ms` : ''}${modifier.operation ? `:${modifier.operation}x${modifier.count}` : ''}${modifier.take ? `:${modifier.take}` : ''}`;
+}
+
+/** A stack with one to three trackers is created (a new StackId). */
+export class CreateStack extends ModelCommand {
+  protected readonly kind = 'create stack';
+  constructor(private readonly choices: readonly SpecChoice[], private readonly modifier: Modifier, private readonly target: number) {
+    super();
+  }
+
+  public check(model: Readonly<Model>): boolean {
+    return model.phase === 'absent' && CREATE_MODIFIERS.includes(this.modifier.kind) && timeoutAllowed(model, this.modifier);
+  }
+
+  protected async execute(model: Model, world: World): Promise<Step> {
+    const names: string[] = [];
+    const groups: number[] = [];
+    const resources = this.choices.map((choice, i) => {
+      const name = pick(TRACKER_NAMES.filter((n) => !names.includes(n)), choice.name)!;
+      const group = pick(DATASET_GROUP_NAMES.map((_, g) => g).filter((g) => !groups.includes(g)), choice.group)!;
+      names.push(name);
+      groups.push(group);
+      return { logicalId: LOGICAL_IDS[i], spec: { name, group, tags: choice.tags, retain: choice.retain } };
+    });
+    const targetIndex = this.target % resources.length;
+    if (this.modifier.kind === 'provider-timeout') model.timeoutsLeft--;
+    const view = world.view();
+    const applied = applyModifier(world, this.modifier, { newName: resources[targetIndex].spec.name });
+    let outcome: StackOutcome;
+    try {
+      outcome = await world.stack.create(resources.map((r, i) => ({
+        logicalId: r.logicalId,
+        properties: templateProperties(r.spec, world.groupArns),
+        retain: r.spec.retain,
+        hooks: i === targetIndex ? applied.hooks : undefined,
+      })));
+    } finally {
+      applied.cleanup();
+    }
+    const prediction = predictCreate(view, resources.map((r, i) => ({ ...r, modifier: i === targetIndex ? this.modifier : { kind: 'none' } })),
+      model.incarnation + 1, world.groupArns, { ok: 'created', failed: 'create-failed' });
+    model.incarnation = world.stack.incarnation;
+    model.resources.clear();
+    if (outcome === 'created') {
+      model.phase = 'live';
+      for (const r of resources) model.resources.set(r.logicalId, { spec: r.spec, missing: false });
+    } else {
+      model.phase = outcome === 'create-failed' ? 'rolled-back' : 'stuck';
+      for (const [logicalId, slot] of world.stack.resources) {
+        model.resources.set(logicalId, { spec: specOf(slot.driver.properties!, world.groupArns), missing: false });
+      }
+    }
+    const description = `create stack #${model.incarnation}: ${resources.map((r) => `${r.logicalId}=${describeSpec(r.spec)}`).join(', ')}`
+      + `${this.modifier.kind === 'none' ? '' : ` [${resources[targetIndex].logicalId}${describeModifier(this.modifier)}]`}`;
+    return { description, prediction, outcome, budget: world.faultFree && this.modifier.kind === 'none' };
+  }
+
+  public toString(): string {
+    return `CreateStack(${JSON.stringify(this.choices)},${modifierKey(this.modifier)},${this.target})`;
+  }
+}
+
+/** An update of the template adds a tracker to the live stack. */
+export class AddTracker extends ModelCommand {
+  protected readonly kind = 'add tracker';
+  constructor(private readonly choice: SpecChoice, private readonly modifier: Modifier) {
+    super();
+  }
+
+  public check(model: Readonly<Model>): boolean {
+    return model.phase === 'live' && model.resources.size < LOGICAL_IDS.length && CREATE_MODIFIERS.includes(this.modifier.kind)
+      && timeoutAllowed(model, this.modifier);
+  }
+
+  protected async execute(model: Model, world: World): Promise<Step> {
+    const logicalId = LOGICAL_IDS.find((id) => !model.resources.has(id))!;
+    const spec: TrackerSpec = {
+      name: pick(freeNames(model), this.choice.name)!,
+      group: pick(freeGroups(model), this.choice.group)!,
+      tags: this.choice.tags,
+      retain: this.choice.retain,
+    };
+    if (this.modifier.kind === 'provider-timeout') model.timeoutsLeft--;
+    const view = world.view();
+    const applied = applyModifier(world, this.modifier, { newName: spec.name });
+    let outcome: StackOutcome;
+    try {
+      outcome = await world.stack.add(logicalId, templateProperties(spec, world.groupArns), spec.retain, applied.hooks);
+    } finally {
+      applied.cleanup();
+    }
+    const prediction = predictCreate(view, [{ logicalId, spec, modifier: this.modifier }], model.incarnation, world.groupArns, { ok: 'updated', failed: 'update-failed' });
+    if (outcome === 'updated' || world.stack.resources.has(logicalId)) {
+      model.resources.set(logicalId, { spec, missing: false });
+    }
+    if (outcome === 'rollback-failed') model.phase = 'stuck';
+    return {
+      description: `add ${logicalId}=${describeSpec(spec)}${describeModifier(this.modifier)}`,
+      prediction,
+      outcome,
+      budget: world.faultFree && this.modifier.kind === 'none',
+    };
+  }
+
+  public toString(): string {
+    return `AddTracker(${JSON.stringify(this.choice)},${modifierKey(this.modifier)})`;
+  }
+}
+
+export type Change = 'tags' | 'rename' | 'move' | 'move-rename' | 'policy';
+
+/** An update of one tracker's properties: tags, name, dataset group, both, or its removal policy. */
+export class UpdateTracker extends ModelCommand {
+  protected readonly kind: string;
+  constructor(
+    private readonly change: Change,
+    private readonly resource: number,
+    private readonly choice: SpecChoice,
+    private readonly modifier: Modifier,
+  ) {
+    super();
+    this.kind = `update: ${change}`;
+  }
+
+  public check(model: Readonly<Model>): boolean {
+    if (model.phase !== 'live') return false;
+    const resolved = this.resolve(model);
+    if (!resolved) return false;
+    const { current, target, resource } = resolved;
+    const inPlace = target.name === current.name && target.group === current.group;
+    if (inPlace) return IN_PLACE_MODIFIERS.includes(this.modifier.kind);
+    if (this.modifier.kind === 'provider-timeout') {
+      return this.change === 'move-rename' && !resource.missing && timeoutAllowed(model, this.modifier);
+    }
+    return this.modifier.kind !== 'foreign-takes-old-slot' || this.change === 'rename' || this.change === 'move';
+  }
+
+  protected async execute(model: Model, world: World): Promise<Step> {
+    const { logicalId, resource, current, target } = this.resolve(model)!;
+    const driver = world.stack.resource(logicalId).driver;
+    const currentArn = driver.physicalResourceId;
+    const tracker = trackerOf(world, currentArn);
+    const before = tracker && { arn: tracker.arn, trackingId: tracker.trackingId };
+    if (this.modifier.kind === 'provider-timeout') model.timeoutsLeft--;
+    const view = world.view();
+    const frozenResource: ResourceModel = { spec: resource.spec, missing: resource.missing };
+    const applied = applyModifier(world, this.modifier, { newName: target.name, old: current });
+    let outcome: StackOutcome;
+    try {
+      outcome = await world.stack.update(logicalId, templateProperties(target, world.groupArns), target.retain, applied.hooks);
+    } finally {
+      applied.cleanup();
+    }
+    const prediction: Prediction = predictUpdate(view, frozenResource, ownerKey(model.incarnation, logicalId), currentArn, target, this.modifier,
+      world.groupArns, applied.foreignTookOldSlot());
+    const observed = { spec: specOf(driver.properties!, world.groupArns), present: trackerOf(world, driver.physicalResourceId) !== undefined };
+    applyUpdate(model, logicalId, target, outcome, observed);
+    return {
+      description: `update ${logicalId}: ${this.change} ${describeSpec(current)} => ${describeSpec(target)}${resource.missing ? ' (its tracker was deleted out of band)' : ''}${describeModifier(this.modifier)}`,
+      prediction,
+      outcome,
+      resource: logicalId,
+      before,
+      budget: false,
+    };
+  }
+
+  private resolve(model: Readonly<Model>): { logicalId: LogicalId; resource: ResourceModel; current: TrackerSpec; target: TrackerSpec } | undefined {
+    const logicalId = resourceAt(model, this.resource);
+    if (!logicalId) return undefined;
+    const resource = model.resources.get(logicalId)!;
+    const current = resource.spec;
+    const otherName = () => pick(freeNames(model, logicalId).filter((n) => n !== current.name), this.choice.name);
+    const otherGroup = () => pick(freeGroups(model, logicalId).filter((g) => g !== current.group), this.choice.group);
+    let target: TrackerSpec | undefined;
+    switch (this.change) {
+      case 'tags':
+        target = sameTags(this.choice.tags, current.tags) ? undefined : { ...current, tags: this.choice.tags };
+        break;
+      case 'policy':
+        target = { ...current, retain: !current.retain };
+        break;
+      case 'rename': {
+        const name = otherName();
+        target = name === undefined ? undefined : { ...current, name };
+        break;
+      }
+      case 'move': {
+        const group = otherGroup();
+        target = group === undefined ? undefined : { ...current, group };
+        break;
+      }
+      case 'move-rename': {
+        const name = otherName();
+        const group = otherGroup();
+        target = name === undefined || group === undefined ? undefined : { ...current, name, group };
+        break;
+      }
+    }
+    return target && { logicalId, resource, current, target };
+  }
+
+  public toString(): string {
+    return `UpdateTracker(${this.change},${this.resource},${JSON.stringify(this.choice)},${modifierKey(this.modifier)})`;
+  }
+}
+
+/** An update of the template removes a tracker: CloudFormation deletes it in the cleanup phase. */
+export class RemoveTracker extends ModelCommand {
+  protected readonly kind = 'remove tracker';
+  constructor(private readonly resource: number) {
+    super();
+  }
+
+  public check(model: Readonly<Model>): boolean {
+    return model.phase === 'live' && model.resources.size > 1;
+  }
+
+  protected async execute(model: Model, world: World): Promise<Step> {
+    const logicalId = resourceAt(model, this.resource)!;
+    const spec = model.resources.get(logicalId)!.spec;
+    const outcome = await world.stack.remove(logicalId);
+    if (outcome === 'updated') model.resources.delete(logicalId);
+    return {
+      description: `remove ${logicalId} (${describeSpec(spec)}) from the template`,
+      prediction: { allowed: ['updated'], keepsIdentity: [], because: 'deleting a tracker of ours is always possible' },
+      outcome,
+      budget: false,
+    };
+  }
+
+  public toString(): string {
+    return `RemoveTracker(${this.resource})`;
+  }
+}
+
+/** The stack is deleted. */
+export class DeleteStack extends ModelCommand {
+  protected readonly kind = 'delete stack';
+  constructor(private readonly modifier: Modifier) {
+    super();
+  }
+
+  public check(model: Readonly<Model>): boolean {
+    return model.phase !== 'absent' && ['none', 'duplicate', 'lost-response'].includes(this.modifier.kind);
+  }
+
+  protected async execute(model: Model, world: World): Promise<Step> {
+    const first = [...world.stack.resources.keys()].pop();
+    const applied = applyModifier(world, this.modifier, {});
+    let outcome: StackOutcome;
+    try {
+      outcome = await world.stack.delete(first !== undefined ? { [first]: applied.hooks } : {});
+    } finally {
+      applied.cleanup();
+    }
+    const wasPhase = model.phase;
+    if (outcome === 'deleted') {
+      model.phase = 'absent';
+      model.resources.clear();
+    } else {
+      model.phase = 'stuck';
+    }
+    return {
+      description: `delete stack #${model.incarnation} (was ${wasPhase})${first ? describeModifier(this.modifier) : ''}`,
+      prediction: { allowed: ['deleted'], keepsIdentity: [], because: 'deleting the stack\'s own trackers is always possible' },
+      outcome,
+      budget: false,
+    };
+  }
+
+  public toString(): string {
+    return `DeleteStack(${modifierKey(this.modifier)})`;
+  }
+}
+
+/** Someone else creates a tracker in one of the dataset groups, or under one of the names. */
+export class ForeignTracker extends ModelCommand {
+  protected readonly kind = 'foreign tracker appears';
+  constructor(private readonly where: 'group' | 'name', private readonly index: number, private readonly longAgo: boolean) {
+    super();
+  }
+
+  public check(): boolean {
+    return true;
+  }
+
+  protected async execute(_model: Model, world: World): Promise<Step> {
+    // Somewhere Personalize allows it (a dataset group with no tracker, a name nobody uses), if there is such a place.
+    const live = world.emulator.trackers();
+    const groups = DATASET_GROUP_NAMES.map((_, g) => g).filter((g) => !live.some((t) => t.datasetGroupArn === world.groupArns[g]));
+    const names = TRACKER_NAMES.filter((name) => !live.some((t) => t.name === name));
+    const where: { group: number } | { name: string } = this.where === 'group'
+      ? { group: pick(groups, this.index) ?? this.index % DATASET_GROUP_NAMES.length }
+      : { name: pick(names, this.index) ?? TRACKER_NAMES[this.index % TRACKER_NAMES.length] };
+    const created = world.createForeign(where, this.longAgo ? LONG_AGO_MS : 0);
+    const place = 'group' in where ? `in dataset group ${DATASET_GROUP_NAMES[where.group]}` : `named '${where.name}'`;
+    const when = this.longAgo ? 'long ago' : 'just now';
+    return {
+      description: created
+        ? `someone else creates tracker '${created.name}' in ${created.datasetGroupArn.split('/').pop()} (${when})`
+        : `someone else tries to create a tracker ${place} (${when}): Personalize refuses`,
+      budget: false,
+    };
+  }
+
+  public toString(): string {
+    return `ForeignTracker(${this.where},${this.index},${this.longAgo ? 'long-ago' : 'now'})`;
+  }
+}
+
+/** Someone deletes one of the stack's trackers behind its back. */
+export class DeleteOutOfBand extends ModelCommand {
+  protected readonly kind = 'tracker deleted out of band';
+  constructor(private readonly resource: number) {
+    super();
+  }
+
+  public check(model: Readonly<Model>): boolean {
+    const logicalId = resourceAt(model, this.resource);
+    return (model.phase === 'live' || model.phase === 'stuck') && logicalId !== undefined && !model.resources.get(logicalId)!.missing;
+  }
+
+  protected async execute(model: Model, world: World): Promise<Step> {
+    const logicalId = resourceAt(model, this.resource)!;
+    const arn = world.stack.resource(logicalId).driver.physicalResourceId;
+    const tracker = trackerOf(world, arn);
+    if (tracker) world.emulator.deleteTrackerBehindTheStacksBack(tracker.arn);
+    model.resources.get(logicalId)!.missing = true;
+    return { description: `someone deletes ${logicalId}'s tracker '${tracker?.name ?? '?'}' out of band`, budget: false };
+  }
+
+  public toString(): string {
+    return `DeleteOutOfBand(${this.resource})`;
+  }
+}

@@ -1,0 +1,218 @@
+import { describeSpec, LogicalId, TrackerSpec } from './spec';
+import type { StackOutcome } from './tracker-stack';
+
+/**
+ * The model: what the template declares (the intent) and the rules of docs/ownership (the handler's
+ * behaviour after issue 8, /work/notes/ownership-design.md) that say how each stack operation must
+ * end. It never looks at what the handler did; it looks at the world before the operation (which
+ * trackers exist, and who created each one according to CloudFormation's records).
+ */
+export type StackPhase =
+  | 'absent'
+  /** CREATE_COMPLETE, UPDATE_COMPLETE or UPDATE_ROLLBACK_COMPLETE: updates allowed. */
+  | 'live'
+  /** ROLLBACK_COMPLETE after a failed create: CloudFormation only allows a delete. */
+  | 'rolled-back'
+  /** UPDATE_ROLLBACK_FAILED (allowed only where the model says so): only a delete. */
+  | 'stuck';
+
+export interface ResourceModel {
+  spec: TrackerSpec;
+  /** Deleted out of band and not touched by the stack since: CloudFormation does not know. */
+  missing: boolean;
+}
+
+export interface Model {
+  phase: StackPhase;
+  /** Counts stack creations: a new StackId each time, so a new owner for every tracker. */
+  incarnation: number;
+  readonly resources: Map<LogicalId, ResourceModel>;
+  /** The Provider's total timeout takes 12 s of wall time: at most this many per history. */
+  timeoutsLeft: number;
+}
+
+export function initialModel(timeoutsPerHistory: number): Model {
+  return { phase: 'absent', incarnation: 0, resources: new Map(), timeoutsLeft: timeoutsPerHistory };
+}
+
+/** A live tracker as the model sees the world before an operation. */
+export interface TrackerView {
+  readonly arn: string;
+  readonly name: string;
+  readonly datasetGroupArn: string;
+  readonly status: string;
+  readonly foreign: boolean;
+  /** `<incarnation>/<logicalId>` of the resource CloudFormation saw with this tracker; undefined if none. */
+  readonly owner?: string;
+}
+
+/** What the model allows an operation to end with. */
+export interface Prediction {
+  readonly allowed: readonly StackOutcome[];
+  /** After these outcomes the resource must still be the same tracker (ARN and trackingId). */
+  readonly keepsIdentity: readonly StackOutcome[];
+  /** Why, in words, for the failure message. */
+  readonly because: string;
+}
+
+export function ownerKey(incarnation: number, logicalId: LogicalId): string {
+  return `${incarnation}/${logicalId}`;
+}
+
+function isDeleting(status: string): boolean {
+  return status === 'DELETE PENDING' || status === 'DELETE IN_PROGRESS';
+}
+
+/**
+ * Trackers that make the target impossible for `owner`: anything that holds the target's name or
+ * dataset group and is not this resource's own (no proof, or another resource's proof). Trackers on
+ * their way out do not count: the handler waits for them.
+ */
+export function blockers(
+  view: readonly TrackerView[],
+  target: { name: string; datasetGroupArn: string },
+  owner: string,
+  currentArn?: string,
+): TrackerView[] {
+  return view.filter((tracker) => tracker.arn !== currentArn && !isDeleting(tracker.status) && tracker.owner !== owner
+    && (tracker.name === target.name || tracker.datasetGroupArn === target.datasetGroupArn));
+}
+
+function describeBlockers(found: readonly TrackerView[]): string {
+  return found.map((t) => `${t.foreign ? 'foreign' : `${t.owner ?? 'unowned'}'s`} tracker '${t.name}' (${t.arn.split('/').pop()}) in ${t.datasetGroupArn.split('/').pop()}`).join(', ');
+}
+
+export type ModifierKind = 'none' | 'fail-stack-after' | 'foreign-takes-old-slot' | 'create-fails' | 'duplicate' | 'lost-response' | 'provider-timeout';
+
+export interface Modifier {
+  readonly kind: ModifierKind;
+  /** duplicate: ms between the two deliveries. */
+  readonly gapMs?: number;
+  /** lost-response: the operation whose answers are lost after it took effect. */
+  readonly operation?: 'CreateEventTracker' | 'DeleteEventTracker' | 'TagResource' | 'UntagResource';
+  readonly count?: number;
+  /** foreign-takes-old-slot: what of the old tracker's the foreign one takes once it is gone. */
+  readonly take?: 'name' | 'group';
+}
+
+export function describeModifier(modifier: Modifier): string {
+  switch (modifier.kind) {
+    case 'none': return '';
+    case 'duplicate': return `, delivered twice ${modifier.gapMs} ms apart`;
+    case 'lost-response': return `, ${modifier.count} ${modifier.operation} response(s) lost after taking effect`;
+    case 'foreign-takes-old-slot': return `, a later resource fails and someone takes the old ${modifier.take} before the rollback`;
+    case 'fail-stack-after': return ', a later resource fails';
+    case 'create-fails': return ', the new tracker ends CREATE FAILED';
+    case 'provider-timeout': return ', the Provider\'s total timeout passes while the tracker is being created';
+  }
+}
+
+/**
+ * Creating trackers for a new stack, or for a resource added to a live one (`incarnation` is the
+ * incarnation the new resources belong to). The first impossible resource fails the operation.
+ */
+export function predictCreate(
+  view: readonly TrackerView[],
+  resources: ReadonlyArray<{ logicalId: LogicalId; spec: TrackerSpec; modifier: Modifier }>,
+  incarnation: number,
+  groupArns: readonly string[],
+  outcomes: { ok: StackOutcome; failed: StackOutcome },
+): Prediction {
+  let open = false;
+  for (const { logicalId, spec, modifier } of resources) {
+    const inTheWay = blockers(view, { name: spec.name, datasetGroupArn: groupArns[spec.group] }, ownerKey(incarnation, logicalId));
+    if (inTheWay.length > 0) {
+      return { allowed: [outcomes.failed], keepsIdentity: [], because: `${logicalId} (${describeSpec(spec)}) is impossible: ${describeBlockers(inTheWay)}` };
+    }
+    if (modifier.kind === 'create-fails') {
+      return { allowed: [outcomes.failed], keepsIdentity: [], because: `${logicalId}'s new tracker ends CREATE FAILED` };
+    }
+    if (modifier.kind === 'fail-stack-after') {
+      return { allowed: [outcomes.failed === 'create-failed' ? 'create-failed' : 'rolled-back'], keepsIdentity: [], because: 'a later resource fails' };
+    }
+    open ||= modifier.kind === 'provider-timeout';
+  }
+  return open
+    ? { allowed: [outcomes.ok, outcomes.failed], keepsIdentity: [], because: 'the Provider\'s total timeout may pass before the tracker is ACTIVE' }
+    : { allowed: [outcomes.ok], keepsIdentity: [], because: 'nothing is in the way' };
+}
+
+/** Changing one resource's properties (tags, name, dataset group, removal policy). */
+export function predictUpdate(
+  view: readonly TrackerView[],
+  resource: ResourceModel,
+  owner: string,
+  currentArn: string | undefined,
+  target: TrackerSpec,
+  modifier: Modifier,
+  groupArns: readonly string[],
+  foreignTookOldSlot: boolean,
+): Prediction {
+  const current = resource.spec;
+  if (resource.missing) {
+    // CloudFormation does not know: the handler may create the tracker again, or fail. Its rollback
+    // creates the old one again, which only someone else's tracker under the old name or in the old
+    // dataset group makes impossible.
+    const oldInTheWay = blockers(view, { name: current.name, datasetGroupArn: groupArns[current.group] }, owner, currentArn);
+    const stuck: StackOutcome[] = oldInTheWay.length > 0 || foreignTookOldSlot ? ['rollback-failed'] : [];
+    const failedOrRolledBack: StackOutcome[] = modifier.kind === 'fail-stack-after' || modifier.kind === 'foreign-takes-old-slot' ? ['update-failed', 'rolled-back'] : ['update-failed'];
+    return {
+      allowed: ['updated', ...failedOrRolledBack, ...stuck],
+      keepsIdentity: [],
+      because: `the tracker was deleted out of band: creating it again or failing are both allowed${stuck.length > 0 ? ', and so is a stuck rollback (the old name or group is taken)' : ''}`,
+    };
+  }
+  if (target.name === current.name && target.group === current.group) {
+    return modifier.kind === 'fail-stack-after'
+      ? { allowed: ['rolled-back'], keepsIdentity: ['rolled-back'], because: 'an in-place update, then a later resource fails' }
+      : { allowed: ['updated'], keepsIdentity: ['updated'], because: 'an in-place update (tags or removal policy)' };
+  }
+  const inTheWay = blockers(view, { name: target.name, datasetGroupArn: groupArns[target.group] }, owner, currentArn);
+  if (inTheWay.length > 0) {
+    return { allowed: ['update-failed'], keepsIdentity: ['update-failed'], because: `the replacement is impossible: ${describeBlockers(inTheWay)}; it must fail before anything is touched` };
+  }
+  if (current.retain && (target.group === current.group || target.name === current.name)) {
+    return { allowed: ['update-failed'], keepsIdentity: ['update-failed'], because: 'RETAIN and the current tracker is in the way of its replacement: the update fails before anything is touched' };
+  }
+  const createFirst = target.name !== current.name && target.group !== current.group;
+  const kept = (outcome: StackOutcome): StackOutcome[] => (createFirst ? [outcome] : []);
+  const how = createFirst ? 'create-first replacement (the old tracker stays until the cleanup)' : 'delete-first replacement';
+  switch (modifier.kind) {
+    case 'fail-stack-after':
+      return { allowed: ['rolled-back'], keepsIdentity: kept('rolled-back'), because: `${how}, then a later resource fails` };
+    case 'foreign-takes-old-slot':
+      return foreignTookOldSlot
+        ? { allowed: ['rollback-failed'], keepsIdentity: [], because: `${how}; a foreign tracker took the old ${modifier.take} before the rollback, which is impossible then` }
+        : { allowed: ['rolled-back'], keepsIdentity: kept('rolled-back'), because: `${how}, then a later resource fails (the old ${modifier.take} was not free to take)` };
+    case 'create-fails':
+      return { allowed: ['update-failed'], keepsIdentity: kept('update-failed'), because: `${how} whose new tracker ends CREATE FAILED` };
+    case 'provider-timeout':
+      return { allowed: ['updated', 'update-failed'], keepsIdentity: kept('update-failed'), because: `${how} that may time out in the Provider` };
+    default:
+      return { allowed: ['updated'], keepsIdentity: [], because: how };
+  }
+}
+
+/**
+ * The model after an allowed outcome of an update of `logicalId` to `target`. Where the outcome was
+ * open (a stuck rollback, a tracker deleted out of band), what CloudFormation holds is `observed`.
+ */
+export function applyUpdate(
+  model: Model,
+  logicalId: LogicalId,
+  target: TrackerSpec,
+  outcome: StackOutcome,
+  observed: { spec: TrackerSpec; present: boolean },
+): void {
+  const resource = model.resources.get(logicalId)!;
+  if (outcome === 'updated') {
+    resource.spec = target;
+    resource.missing = false;
+    return;
+  }
+  resource.missing = !observed.present;
+  if (outcome === 'rollback-failed') {
+    resource.spec = observed.spec;
+    model.phase = 'stuck';
+  }
+}

@@ -1,0 +1,19 @@
+import { createHash } from 'crypto';
+
+/**
+ * The proof of ownership the handler puts on every tracker it creates (issue 8; the design is in the
+ * lead's notes): a tag of the library's own whose value names the stack and hashes the StackId and
+ * LogicalResourceId, so it fits 256 characters and shows no account data.
+ */
+export const PROOF_TAG_KEY = 'cdk-personalize-event-tracker:owner';
+
+export function proofValue(stackId: string, logicalResourceId: string): string {
+  const stackName = stackId.split('/')[1] ?? stackId;
+  const digest = createHash('sha256').update(`${stackId}|${logicalResourceId}`).digest('hex').slice(0, 40);
+  return `${stackName}/${digest}`;
+}
+
+/** A tracker's tags without the proof: the user's tags. */
+export function userTags(tags: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).filter(([key]) => key !== PROOF_TAG_KEY));
+}
