@@ -8,6 +8,7 @@ import {
   DATASET_GROUP_NAMES, describeSpec, LOGICAL_IDS, LogicalId, sameTags, specOf, templateProperties, TRACKER_NAMES, TrackerSpec,
 } from './spec';
 import type { StackOutcome } from './tracker-stack';
+import { advanceClock } from './upcoming-api';
 import type { World } from './world';
 
 /** Indices the generator draws; commands resolve them against the model when they run. */
@@ -91,11 +92,13 @@ export class CreateStack extends ModelCommand {
     super();
   }
 
+  /** Also after a failed create: `cdk deploy` deletes a ROLLBACK_COMPLETE stack (nothing left in it) and creates it anew. */
   public check(model: Readonly<Model>): boolean {
-    return model.phase === 'absent' && CREATE_MODIFIERS.includes(this.modifier.kind) && timeoutAllowed(model, this.modifier);
+    return (model.phase === 'absent' || model.phase === 'rolled-back') && CREATE_MODIFIERS.includes(this.modifier.kind) && timeoutAllowed(model, this.modifier);
   }
 
   protected async execute(model: Model, world: World): Promise<Step> {
+    if (model.phase === 'rolled-back' && await world.stack.delete() !== 'deleted') throw new Error('a ROLLBACK_COMPLETE stack could not be deleted');
     const names: string[] = [];
     const groups: number[] = [];
     const resources = this.choices.map((choice, i) => {
@@ -239,7 +242,8 @@ export class UpdateTracker extends ModelCommand {
     const observed = { spec: specOf(driver.properties!, world.groupArns), present: trackerOf(world, driver.physicalResourceId) !== undefined };
     applyUpdate(model, logicalId, target, outcome, observed);
     return {
-      description: `update ${logicalId}: ${this.change} ${describeSpec(current)} => ${describeSpec(target)}${resource.missing ? ' (its tracker was deleted out of band)' : ''}${describeModifier(this.modifier)}`,
+      description: `update ${logicalId}: ${this.change} ${describeSpec(current)} => ${describeSpec(target)}`
+        + `${frozenResource.missing ? ' (its tracker was deleted out of band)' : ''}${describeModifier(this.modifier)}`,
       prediction,
       outcome,
       resource: logicalId,
@@ -257,9 +261,12 @@ export class UpdateTracker extends ModelCommand {
     const otherGroup = () => pick(freeGroups(model, logicalId).filter((g) => g !== current.group), this.choice.group);
     let target: TrackerSpec | undefined;
     switch (this.change) {
-      case 'tags':
-        target = sameTags(this.choice.tags, current.tags) ? undefined : { ...current, tags: this.choice.tags };
+      case 'tags': {
+        // Drawn tags equal to the current ones would be no change: then the tags go (or one comes).
+        const unchanged = sameTags(this.choice.tags, current.tags);
+        target = { ...current, tags: !unchanged ? this.choice.tags : Object.keys(current.tags).length > 0 ? {} : { team: 'a' } };
         break;
+      }
       case 'policy':
         target = { ...current, retain: !current.retain };
         break;
@@ -415,5 +422,27 @@ export class DeleteOutOfBand extends ModelCommand {
 
   public toString(): string {
     return `DeleteOutOfBand(${this.resource})`;
+  }
+}
+
+/** Hours pass: every tracker there is, ours too, looks that much older. Ownership must not depend on age. */
+export class TimePasses extends ModelCommand {
+  protected readonly kind = 'time passes';
+  constructor(private readonly hours: number) {
+    super();
+  }
+
+  public check(): boolean {
+    return true;
+  }
+
+  protected async execute(_model: Model, world: World): Promise<Step> {
+    const passed = advanceClock(world.emulator, this.hours * 60 * 60 * 1000);
+    if (!passed) world.stats.count('time passes: not available (emulator without advanceClock)');
+    return { description: `${this.hours} hours pass${passed ? '' : ' (not available in this emulator: nothing happens)'}`, budget: false };
+  }
+
+  public toString(): string {
+    return `TimePasses(${this.hours})`;
   }
 }

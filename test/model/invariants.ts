@@ -3,6 +3,7 @@ import type { Model, Prediction } from './model';
 import { PROOF_TAG_KEY, proofValue, userTags } from './ownership-proof';
 import { describeSpec, LogicalId, sameTags, specOf } from './spec';
 import type { StackOutcome } from './tracker-stack';
+import { emulatorTime } from './upcoming-api';
 import { World } from './world';
 import { QUERY_INTERVAL_MS } from '../contract/harness';
 import type { RequestEntry, ResponseEntry } from '../driver';
@@ -165,9 +166,13 @@ const CHECKS: ReadonlyArray<[InvariantName, Check]> = [
       for (const request of creates) {
         const response = responses.find((r: ResponseEntry) => r.response.RequestId === request.request.RequestId);
         if (response?.response.Status !== 'SUCCESS') continue;
-        const activeAt = world.emulator.statusHistory(response.response.PhysicalResourceId).find((change) => change.status === 'ACTIVE')?.at ?? Infinity;
-        const calls = world.emulator.calls().filter((call) => call.at >= request.at && call.at <= response.at);
-        const budget = Math.ceil((activeAt - request.at) / QUERY_INTERVAL_MS) + 3;
+        const history = world.emulator.statusHistory(response.response.PhysicalResourceId);
+        const activeAt = history.find((change) => change.status === 'ACTIVE')?.at ?? Infinity;
+        const [from, to] = [emulatorTime(world.emulator, request.at), emulatorTime(world.emulator, response.at)];
+        // A Create that adopted a tracker of its own made earlier (a retained one) is no create: it resolves a conflict.
+        if (history[0].at < from) continue;
+        const calls = world.emulator.calls().filter((call) => call.at >= from && call.at <= to);
+        const budget = Math.ceil((activeAt - from) / QUERY_INTERVAL_MS) + 3;
         if (calls.length > budget) {
           return `${slot.logicalId}'s Create made ${calls.length} API calls (${calls.map((c) => c.operation).join(', ')}), budget ${budget}`;
         }

@@ -65,8 +65,9 @@ function isDeleting(status: string): boolean {
 
 /**
  * Trackers that make the target impossible for `owner`: anything that holds the target's name or
- * dataset group and is not this resource's own (no proof, or another resource's proof). Trackers on
- * their way out do not count: the handler waits for them.
+ * dataset group and is not this resource's own (no proof, or another resource's proof). Those on
+ * their way out (DELETE PENDING, DELETE IN_PROGRESS) are `leaving`: waiting for them and failing
+ * on them are both allowed.
  */
 export function blockers(
   view: readonly TrackerView[],
@@ -74,8 +75,36 @@ export function blockers(
   owner: string,
   currentArn?: string,
 ): TrackerView[] {
-  return view.filter((tracker) => tracker.arn !== currentArn && !isDeleting(tracker.status) && tracker.owner !== owner
+  return inTheWayOf(view, target, owner, currentArn).filter((tracker) => !isDeleting(tracker.status));
+}
+
+export function leaving(
+  view: readonly TrackerView[],
+  target: { name: string; datasetGroupArn: string },
+  owner: string,
+  currentArn?: string,
+): TrackerView[] {
+  return inTheWayOf(view, target, owner, currentArn).filter((tracker) => isDeleting(tracker.status));
+}
+
+function inTheWayOf(
+  view: readonly TrackerView[],
+  target: { name: string; datasetGroupArn: string },
+  owner: string,
+  currentArn?: string,
+): TrackerView[] {
+  return view.filter((tracker) => tracker.arn !== currentArn && tracker.owner !== owner
     && (tracker.name === target.name || tracker.datasetGroupArn === target.datasetGroupArn));
+}
+
+/** Adds `failed` to what is allowed when a foreign tracker in the way is being deleted. */
+function orFailingOn(prediction: Prediction, gone: readonly TrackerView[], failed: StackOutcome, keepsIdentity: boolean): Prediction {
+  if (gone.length === 0 || prediction.allowed.includes(failed)) return prediction;
+  return {
+    allowed: [...prediction.allowed, failed],
+    keepsIdentity: keepsIdentity ? [...prediction.keepsIdentity, failed] : prediction.keepsIdentity,
+    because: `${prediction.because}; or it fails on ${describeBlockers(gone)}, which is being deleted`,
+  };
 }
 
 function describeBlockers(found: readonly TrackerView[]): string {
@@ -119,8 +148,11 @@ export function predictCreate(
   outcomes: { ok: StackOutcome; failed: StackOutcome },
 ): Prediction {
   let open = false;
+  const gone: TrackerView[] = [];
   for (const { logicalId, spec, modifier } of resources) {
-    const inTheWay = blockers(view, { name: spec.name, datasetGroupArn: groupArns[spec.group] }, ownerKey(incarnation, logicalId));
+    const target = { name: spec.name, datasetGroupArn: groupArns[spec.group] };
+    gone.push(...leaving(view, target, ownerKey(incarnation, logicalId)));
+    const inTheWay = blockers(view, target, ownerKey(incarnation, logicalId));
     if (inTheWay.length > 0) {
       return { allowed: [outcomes.failed], keepsIdentity: [], because: `${logicalId} (${describeSpec(spec)}) is impossible: ${describeBlockers(inTheWay)}` };
     }
@@ -132,13 +164,29 @@ export function predictCreate(
     }
     open ||= modifier.kind === 'provider-timeout';
   }
-  return open
+  return orFailingOn(open
     ? { allowed: [outcomes.ok, outcomes.failed], keepsIdentity: [], because: 'the Provider\'s total timeout may pass before the tracker is ACTIVE' }
-    : { allowed: [outcomes.ok], keepsIdentity: [], because: 'nothing is in the way' };
+    : { allowed: [outcomes.ok], keepsIdentity: [], because: 'nothing is in the way' }, gone, outcomes.failed, false);
 }
 
 /** Changing one resource's properties (tags, name, dataset group, removal policy). */
 export function predictUpdate(
+  view: readonly TrackerView[],
+  resource: ResourceModel,
+  owner: string,
+  currentArn: string | undefined,
+  target: TrackerSpec,
+  modifier: Modifier,
+  groupArns: readonly string[],
+  foreignTookOldSlot: boolean,
+): Prediction {
+  const prediction = updatePrediction(view, resource, owner, currentArn, target, modifier, groupArns, foreignTookOldSlot);
+  const replacement = target.name !== resource.spec.name || target.group !== resource.spec.group;
+  const gone = replacement ? leaving(view, { name: target.name, datasetGroupArn: groupArns[target.group] }, owner, currentArn) : [];
+  return orFailingOn(prediction, gone, 'update-failed', !resource.missing);
+}
+
+function updatePrediction(
   view: readonly TrackerView[],
   resource: ResourceModel,
   owner: string,
@@ -153,13 +201,17 @@ export function predictUpdate(
     // CloudFormation does not know: the handler may create the tracker again, or fail. Its rollback
     // creates the old one again, which only someone else's tracker under the old name or in the old
     // dataset group makes impossible.
+    // It also refuses, with RETAIN, to replace the tracker this update made when that one is in the
+    // old tracker's way: a rollback Update looks like any update to the handler, so it cannot know
+    // that the tracker it would keep was made a moment ago.
     const oldInTheWay = blockers(view, { name: current.name, datasetGroupArn: groupArns[current.group] }, owner, currentArn);
-    const stuck: StackOutcome[] = oldInTheWay.length > 0 || foreignTookOldSlot ? ['rollback-failed'] : [];
+    const retainedInTheWay = current.retain && (target.name === current.name || target.group === current.group);
+    const stuck: StackOutcome[] = oldInTheWay.length > 0 || foreignTookOldSlot || retainedInTheWay ? ['rollback-failed'] : [];
     const failedOrRolledBack: StackOutcome[] = modifier.kind === 'fail-stack-after' || modifier.kind === 'foreign-takes-old-slot' ? ['update-failed', 'rolled-back'] : ['update-failed'];
     return {
       allowed: ['updated', ...failedOrRolledBack, ...stuck],
       keepsIdentity: [],
-      because: `the tracker was deleted out of band: creating it again or failing are both allowed${stuck.length > 0 ? ', and so is a stuck rollback (the old name or group is taken)' : ''}`,
+      because: `the tracker was deleted out of band: creating it again or failing are both allowed${stuck.length > 0 ? ', and so is a stuck rollback (the old name or group is taken, or RETAIN keeps what is in its way)' : ''}`,
     };
   }
   if (target.name === current.name && target.group === current.group) {

@@ -66,6 +66,8 @@ export async function runHistories(options: RunOptions): Promise<RunReport> {
       throw error;
     } finally {
       await world.stop();
+      const skipped = [...cmds].filter((command) => !(command as { hasRan?: boolean }).hasRan);
+      for (const command of skipped) stats.count(`commands drawn but not applicable then: ${String(command).split('(')[0]}`);
       countCalls(world, stats);
       options.figures.add(stats, Date.now() - started, shrinking);
       if (!shrinking) options.onHistory?.();

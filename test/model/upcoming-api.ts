@@ -8,17 +8,33 @@
  *                                                      injected and the figures say so
  *   emulator.createForeignTracker({ createdAgoMs })    the model's own clock (EmulatorOptions.clock)
  *                                                      turned back for the instant of the creation
- *   the driver's overlapping-duplicate helper          interceptRequests() below, on the public
- *                                                      ProviderFramework.send of the stack
+ *   emulator.advanceClock(ms), toEmulatorTime(ms)      feature-detected: without them "time passes"
+ *                                                      is a no-op and the figures say so
+ *   provider.untilTimedOutHandlersReturn()             feature-detected: without it, nothing to wait for
+ *   the driver's duplicateDeliveryAfterMs option       interceptRequests() below, on the public
+ *                                                      ProviderFramework.send of the stack (works with
+ *                                                      both drivers; the option covers Create and
+ *                                                      Update only, this also a stack delete's Delete)
  *   (no driver API yet) one StackId for several        pinStackIdentity() below
  *   resources, a policy change during a stack's life   setRemovalPolicy() below
+ *
+ * The emulator's new methods came in one commit: the presence of advanceClock() says that
+ * createdAgoMs is understood too (and that a foreign tracker without it is 30 days old).
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { ModelClock } from './clock';
 import type { CloudFormationStack, CloudFormationStackOptions, ResourceIdentity, SendResult } from '../driver';
 import type { PersonalizeEmulator, Tag, TrackerSnapshot } from '../emulator/personalize-emulator';
 
-type UpgradedEmulator = PersonalizeEmulator & Partial<{ setReadAfterWriteLag(ms: number): void }>;
+type UpgradedEmulator = PersonalizeEmulator & Partial<{
+  setReadAfterWriteLag(ms: number): void;
+  advanceClock(ms: number): void;
+  toEmulatorTime(baseMs: number): number;
+}>;
+
+function isUpgraded(emulator: PersonalizeEmulator): boolean {
+  return typeof (emulator as UpgradedEmulator).advanceClock === 'function';
+}
 
 /** Whether this emulator can answer ResourceNotFoundException for a moment after a create. */
 export function readAfterWriteLagAvailable(emulator: PersonalizeEmulator): boolean {
@@ -33,17 +49,35 @@ export function setReadAfterWriteLag(emulator: PersonalizeEmulator, lagMs: numbe
   return true;
 }
 
-/**
- * A tracker someone else created `createdAgoMs` ago (ACTIVE).
- * After the merge: `emulator.createForeignTracker({ ...spec, createdAgoMs })` and no clock argument.
- */
+/** A tracker someone else created `createdAgoMs` ago (ACTIVE). */
 export function createForeignTracker(
   emulator: PersonalizeEmulator,
   clock: ModelClock,
   spec: { name: string; datasetGroupArn: string; tags?: readonly Tag[]; createdAgoMs: number },
 ): TrackerSnapshot {
+  if (isUpgraded(emulator)) return emulator.createForeignTracker(spec);
   const { createdAgoMs, ...rest } = spec;
   return clock.inThePast(createdAgoMs, () => emulator.createForeignTracker(rest));
+}
+
+/** Makes `ms` pass for the service (every tracker looks that much older); returns whether it could. */
+export function advanceClock(emulator: PersonalizeEmulator, ms: number): boolean {
+  const upgraded = emulator as UpgradedEmulator;
+  if (typeof upgraded.advanceClock !== 'function') return false;
+  upgraded.advanceClock(ms);
+  return true;
+}
+
+/** A driver-timeline time (Date.now) on the emulator's clock, which call records and status histories use. */
+export function emulatorTime(emulator: PersonalizeEmulator, baseMs: number): number {
+  const upgraded = emulator as UpgradedEmulator;
+  return typeof upgraded.toEmulatorTime === 'function' ? upgraded.toEmulatorTime(baseMs) : baseMs;
+}
+
+/** Waits for handler runs that outlived their Lambda timeout (they go on in-process and may still call Personalize). */
+export async function untilTimedOutHandlersReturn(stack: CloudFormationStack): Promise<void> {
+  const provider = stack.provider as typeof stack.provider & Partial<{ untilTimedOutHandlersReturn(boundMs?: number): Promise<boolean> }>;
+  if (typeof provider.untilTimedOutHandlersReturn === 'function') await provider.untilTimedOutHandlersReturn();
 }
 
 export type Send = (request: CloudFormationCustomResourceEvent) => Promise<SendResult>;

@@ -3,7 +3,7 @@ import { HistoryStats } from './figures';
 import type { TrackerView } from './model';
 import { DATASET_GROUP_NAMES } from './spec';
 import { TrackerStack } from './tracker-stack';
-import { createForeignTracker, setReadAfterWriteLag } from './upcoming-api';
+import { createForeignTracker, setReadAfterWriteLag, untilTimedOutHandlersReturn } from './upcoming-api';
 import { TIME_SCALE } from '../contract/harness';
 import { BurstFault, FaultConfig, PersonalizeEmulator, TrackerSnapshot } from '../emulator/personalize-emulator';
 
@@ -148,11 +148,12 @@ export class World {
     }
   }
 
-  /** Waits for every delivery still running, so nothing happens behind the invariants' back. */
+  /** Waits for every delivery and handler run still going, so nothing happens behind the invariants' back. */
   public async settle(): Promise<void> {
     while (this.background.length > 0) {
       await Promise.all(this.background.splice(0));
     }
+    for (const slot of this.stack.everyResource) await untilTimedOutHandlersReturn(slot.driver);
   }
 
   public async stop(): Promise<void> {
