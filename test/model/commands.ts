@@ -184,6 +184,7 @@ export class AddTracker extends ModelCommand {
       description: `add ${logicalId}=${describeSpec(spec)}${describeModifier(this.modifier)}`,
       prediction,
       outcome,
+      resource: logicalId,
       budget: world.faultFree && this.modifier.kind === 'none',
     };
   }

@@ -61,7 +61,8 @@ type Check = (world: World, model: Model, step: StepRecord) => string | undefine
 
 const CHECKS: ReadonlyArray<[InvariantName, Check]> = [
   ['stack-not-stuck', (world, _model, step) => {
-    if (!STUCK.includes(world.stack.status) || (step.outcome && step.prediction?.allowed.includes(step.outcome))) return undefined;
+    // Only a stack operation moves the status: a step without one finds what the last one left (and was judged on).
+    if (!step.outcome || !STUCK.includes(world.stack.status) || step.prediction?.allowed.includes(step.outcome)) return undefined;
     return `the stack ended ${world.stack.status}, which CloudFormation cannot leave, and nothing made that operation impossible`
       + `${step.prediction ? ` (${step.prediction.because})` : ''}. Reasons: ${failureReasons(world, step.startedAt)}`;
   }],
@@ -119,6 +120,11 @@ const CHECKS: ReadonlyArray<[InvariantName, Check]> = [
   }],
 
   ['identity-kept', (world, _model, step) => {
+    const adopted = step.prediction?.adopts;
+    if (step.resource && adopted && (step.outcome === 'updated' || step.outcome === 'created')) {
+      const arn = world.stack.resources.get(step.resource)?.driver.physicalResourceId;
+      if (arn !== adopted.arn) return `${step.resource} must have adopted its own tracker ${adopted.arn} ('${adopted.name}'), it holds ${arn}`;
+    }
     if (!step.resource || !step.before || !step.outcome || !step.prediction?.keepsIdentity.includes(step.outcome)) return undefined;
     const arn = world.stack.resources.get(step.resource)?.driver.physicalResourceId;
     const tracker = world.emulator.trackers().find((t) => t.arn === arn);
@@ -169,9 +175,10 @@ const CHECKS: ReadonlyArray<[InvariantName, Check]> = [
         const history = world.emulator.statusHistory(response.response.PhysicalResourceId);
         const activeAt = history.find((change) => change.status === 'ACTIVE')?.at ?? Infinity;
         const [from, to] = [emulatorTime(world.emulator, request.at), emulatorTime(world.emulator, response.at)];
-        // A Create that adopted a tracker of its own made earlier (a retained one) is no create: it resolves a conflict.
-        if (history[0].at < from) continue;
         const calls = world.emulator.calls().filter((call) => call.at >= from && call.at <= to);
+        // The budget is for a plain create: adopting a tracker made earlier (a retained one), or waiting
+        // for one in the way to be deleted, resolves a conflict and costs what it costs.
+        if (history[0].at < from || calls.some((call) => call.outcome === 'ResourceAlreadyExistsException')) continue;
         const budget = Math.ceil((activeAt - from) / QUERY_INTERVAL_MS) + 3;
         if (calls.length > budget) {
           return `${slot.logicalId}'s Create made ${calls.length} API calls (${calls.map((c) => c.operation).join(', ')}), budget ${budget}`;

@@ -53,6 +53,8 @@ export interface Prediction {
   readonly keepsIdentity: readonly StackOutcome[];
   /** Why, in words, for the failure message. */
   readonly because: string;
+  /** A tracker of this resource's own that is exactly what is asked for: a success must adopt it (ARN and trackingId). */
+  readonly adopts?: TrackerView;
 }
 
 export function ownerKey(incarnation: number, logicalId: LogicalId): string {
@@ -95,6 +97,21 @@ function inTheWayOf(
 ): TrackerView[] {
   return view.filter((tracker) => tracker.arn !== currentArn && tracker.owner !== owner
     && (tracker.name === target.name || tracker.datasetGroupArn === target.datasetGroupArn));
+}
+
+/**
+ * A tracker of `owner`'s own, other than the current one, with exactly the target's name and
+ * dataset group and usable: the handler adopts it instead of creating one (a retained original,
+ * a resource added back to the template).
+ */
+export function adoptable(
+  view: readonly TrackerView[],
+  target: { name: string; datasetGroupArn: string },
+  owner: string,
+  currentArn?: string,
+): TrackerView | undefined {
+  return view.find((tracker) => tracker.owner === owner && tracker.arn !== currentArn && tracker.name === target.name
+    && tracker.datasetGroupArn === target.datasetGroupArn && tracker.status !== 'CREATE FAILED' && !isDeleting(tracker.status));
 }
 
 /** Adds `failed` to what is allowed when a foreign tracker in the way is being deleted. */
@@ -155,6 +172,12 @@ export function predictCreate(
     const inTheWay = blockers(view, target, ownerKey(incarnation, logicalId));
     if (inTheWay.length > 0) {
       return { allowed: [outcomes.failed], keepsIdentity: [], because: `${logicalId} (${describeSpec(spec)}) is impossible: ${describeBlockers(inTheWay)}` };
+    }
+    const own = adoptable(view, target, ownerKey(incarnation, logicalId));
+    if (own && resources.length === 1) {
+      // Nothing is created, so neither a CREATE FAILED nor a timeout can happen.
+      const allowed: StackOutcome[] = modifier.kind === 'fail-stack-after' ? ['rolled-back'] : [outcomes.ok];
+      return orFailingOn({ allowed, keepsIdentity: [], because: `${logicalId} adopts its own tracker ${own.arn.split('/').pop()}`, adopts: own }, gone, outcomes.failed, false);
     }
     if (modifier.kind === 'create-fails') {
       return { allowed: [outcomes.failed], keepsIdentity: [], because: `${logicalId}'s new tracker ends CREATE FAILED` };
@@ -225,6 +248,14 @@ function updatePrediction(
   }
   if (current.retain && (target.group === current.group || target.name === current.name)) {
     return { allowed: ['update-failed'], keepsIdentity: ['update-failed'], because: 'RETAIN and the current tracker is in the way of its replacement: the update fails before anything is touched' };
+  }
+  const own = adoptable(view, { name: target.name, datasetGroupArn: groupArns[target.group] }, owner, currentArn);
+  if (own) {
+    // Nothing is created (no CREATE FAILED, no timeout), and the current tracker is not in the way.
+    const because = `the replacement adopts its own tracker ${own.arn.split('/').pop()}`;
+    return modifier.kind === 'fail-stack-after' || modifier.kind === 'foreign-takes-old-slot'
+      ? { allowed: ['rolled-back'], keepsIdentity: ['rolled-back'], because: `${because}, then a later resource fails` }
+      : { allowed: ['updated'], keepsIdentity: [], because, adopts: own };
   }
   const createFirst = target.name !== current.name && target.group !== current.group;
   const kept = (outcome: StackOutcome): StackOutcome[] => (createFirst ? [outcome] : []);

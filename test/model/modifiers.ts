@@ -43,10 +43,21 @@ export function applyModifier(world: World, modifier: Modifier, context: { newNa
       });
     }
     case 'create-fails': {
+      // Only the operation's own request (the Create or Update) may meet it, not the rollback after it.
       const name = context.newName!;
+      const off = () => world.emulator.injectCreateFailure(name, 0);
       world.stats.fault('new tracker ends CREATE FAILED');
       world.emulator.injectCreateFailure(name, 1);
-      return applied({}, () => world.emulator.injectCreateFailure(name, 0));
+      return applied({
+        intercept: async (request, index, send) => {
+          if (index !== 0) return send(request);
+          try {
+            return await send(request);
+          } finally {
+            off();
+          }
+        },
+      }, off);
     }
     case 'duplicate':
       world.stats.fault('overlapping duplicate delivery');
