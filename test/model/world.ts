@@ -23,6 +23,7 @@ export interface HistoryConfig {
 
 export const NO_FAULTS: FaultProfile = { throttleRate: 0, serverErrorRate: 0, latencyMs: 0, readAfterWriteLagMs: 0 };
 
+const GROUPS_AGO_MS = 60 * 24 * 60 * 60 * 1000;
 const EVENT_TRACKER_ARN = /^arn:aws:personalize:[^:]*:[^:]*:event-tracker\/.+$/;
 
 export function isTrackerArn(value: string | undefined): value is string {
@@ -67,7 +68,8 @@ export class World {
       AWS_SECRET_ACCESS_KEY: 'test',
       EVENT_TRACKER_TIME_SCALE: String(TIME_SCALE),
     });
-    this.groupArns = DATASET_GROUP_NAMES.map((name) => emulator.createDatasetGroup(name));
+    // Dataset groups made long before anything else, so that a tracker can be created "long ago" in them.
+    this.groupArns = DATASET_GROUP_NAMES.map((name) => clock.inThePast(GROUPS_AGO_MS, () => emulator.createDatasetGroup(name)));
     const { throttleRate, serverErrorRate, latencyMs, readAfterWriteLagMs } = config.faults;
     this.baseFaults = { throttleRate, serverErrorRate, latencyMs };
     emulator.setFaults(this.baseFaults);
@@ -134,7 +136,9 @@ export class World {
    */
   public createForeign(where: { group: number } | { name: string }, createdAgoMs: number): TrackerSnapshot | undefined {
     this.foreignCount++;
-    const datasetGroupArn = 'group' in where ? this.groupArns[where.group] : this.emulator.createDatasetGroup(`elsewhere-${this.foreignCount}`);
+    const datasetGroupArn = 'group' in where
+      ? this.groupArns[where.group]
+      : this.clock.inThePast(GROUPS_AGO_MS, () => this.emulator.createDatasetGroup(`elsewhere-${this.foreignCount}`));
     const name = 'name' in where ? where.name : `legacy-${this.foreignCount}`;
     try {
       const tracker = createForeignTracker(this.emulator, this.clock, { name, datasetGroupArn, tags: [{ tagKey: 'owner', tagValue: 'someone-else' }], createdAgoMs });
