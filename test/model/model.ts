@@ -2,10 +2,12 @@ import { describeSpec, LogicalId, TrackerSpec } from './spec';
 import type { StackOutcome } from './tracker-stack';
 
 /**
- * The model: what the template declares (the intent) and the rules of docs/ownership (the handler's
- * behaviour after issue 8, /work/notes/ownership-design.md) that say how each stack operation must
- * end. It never looks at what the handler did; it looks at the world before the operation (which
- * trackers exist, and who created each one according to CloudFormation's records).
+ * The model: what the template declares (the intent), and the ownership rules of issue 8 that say
+ * how each stack operation must end: a tracker is the resource's own only if it is its physical id
+ * or carries its proof; anything else in the way fails the operation before anything is touched;
+ * a replacement that can create first does, so that a rollback finds the original intact. It never
+ * looks at what the handler did; it looks at the world before the operation (which trackers exist,
+ * and who created each one according to CloudFormation's records).
  */
 export type StackPhase =
   | 'absent'
