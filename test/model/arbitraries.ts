@@ -1,7 +1,9 @@
 import * as fc from 'fast-check';
-import { AddTracker, Change, CreateStack, DeleteOutOfBand, DeleteStack, ForeignTracker, RemoveTracker, SpecChoice, TimePasses, UpdateTracker } from './commands';
+import type { SpecChoice } from './command';
 import type { Model, Modifier, ModifierKind } from './model';
+import { DeleteOutOfBand, ForeignTracker, TimePasses } from './outside-commands';
 import { LOGICAL_IDS, TAG_KEYS, TAG_VALUES } from './spec';
+import { AddTracker, Change, CreateStack, DeleteStack, RemoveTracker, UpdateTracker } from './stack-commands';
 import { HistoryConfig, NO_FAULTS } from './world';
 
 export interface HistoryOptions {

@@ -1,89 +1,18 @@
-import type * as fc from 'fast-check';
-import { checkInvariants, StepRecord } from './invariants';
 import {
-  applyUpdate, describeModifier, Model, Modifier, ModifierKind, ownerKey, Prediction, predictCreate, predictUpdate, ResourceModel,
+  CREATE_MODIFIERS, freeGroups, freeNames, IN_PLACE_MODIFIERS, ModelCommand, modifierKey, pick, resourceAt, SpecChoice, Step,
+  timeoutAllowed, trackerOf,
+} from './command';
+import {
+  applyUpdate, describeModifier, Model, Modifier, ownerKey, Prediction, predictCreate, predictUpdate, ResourceModel,
 } from './model';
 import { applyModifier } from './modifiers';
 import {
   DATASET_GROUP_NAMES, describeSpec, LOGICAL_IDS, LogicalId, sameTags, specOf, templateProperties, TRACKER_NAMES, TrackerSpec,
 } from './spec';
 import type { StackOutcome } from './tracker-stack';
-import { advanceClock } from './upcoming-api';
 import type { World } from './world';
 
-/** Indices the generator draws; commands resolve them against the model when they run. */
-export interface SpecChoice {
-  readonly name: number;
-  readonly group: number;
-  readonly tags: Readonly<Record<string, string>>;
-  readonly retain: boolean;
-}
-
-const LONG_AGO_MS = 3 * 60 * 60 * 1000;
-const IN_PLACE_MODIFIERS: readonly ModifierKind[] = ['none', 'fail-stack-after', 'duplicate', 'lost-response'];
-const CREATE_MODIFIERS: readonly ModifierKind[] = ['none', 'fail-stack-after', 'create-fails', 'duplicate', 'lost-response', 'provider-timeout'];
-
-type Step = Omit<StepRecord, 'startedAt'> & { readonly description: string };
-
-/** One step of a history: runs against the world, moves the model on, then checks every invariant. */
-abstract class ModelCommand implements fc.AsyncCommand<Model, World> {
-  protected abstract readonly kind: string;
-
-  public abstract check(model: Readonly<Model>): boolean;
-
-  public async run(model: Model, world: World): Promise<void> {
-    const startedAt = Date.now();
-    world.stats.step(this.kind);
-    let step: Step | undefined;
-    try {
-      step = await this.execute(model, world);
-      await world.settle();
-      world.transcript.push(`${step.description}${step.outcome ? `  ->  ${step.outcome} (${world.stack.status})` : ''}`);
-      checkInvariants(world, model, { ...step, startedAt }, world.skip);
-    } catch (error) {
-      if (!step) world.transcript.push(`${this.toString()}  ->  threw`);
-      throw error;
-    }
-  }
-
-  protected abstract execute(model: Model, world: World): Promise<Step>;
-
-  public abstract toString(): string;
-}
-
-function pick<T>(items: readonly T[], index: number): T | undefined {
-  return items.length === 0 ? undefined : items[index % items.length];
-}
-
-function declared(model: Readonly<Model>, except?: LogicalId): TrackerSpec[] {
-  return [...model.resources].filter(([id]) => id !== except).map(([, resource]) => resource.spec);
-}
-
-function freeNames(model: Readonly<Model>, except?: LogicalId): string[] {
-  const taken = declared(model, except).map((spec) => spec.name);
-  return TRACKER_NAMES.filter((name) => !taken.includes(name));
-}
-
-function freeGroups(model: Readonly<Model>, except?: LogicalId): number[] {
-  const taken = declared(model, except).map((spec) => spec.group);
-  return DATASET_GROUP_NAMES.map((_, i) => i).filter((group) => !taken.includes(group));
-}
-
-function resourceAt(model: Readonly<Model>, index: number): LogicalId | undefined {
-  return pick([...model.resources.keys()].sort(), index);
-}
-
-function timeoutAllowed(model: Readonly<Model>, modifier: Modifier): boolean {
-  return modifier.kind !== 'provider-timeout' || model.timeoutsLeft > 0;
-}
-
-function trackerOf(world: World, arn: string | undefined) {
-  return world.emulator.trackers().find((t) => t.arn === arn);
-}
-
-function modifierKey(modifier: Modifier): string {
-  return `${modifier.kind}${modifier.gapMs !== undefined ? `:${modifier.gapMs}ms` : ''}${modifier.operation ? `:${modifier.operation}x${modifier.count}` : ''}${modifier.take ? `:${modifier.take}` : ''}`;
-}
+/* The stack operations CloudFormation runs: create, update (add, change, remove a tracker), delete. */
 
 /** A stack with one to three trackers is created (a new StackId). */
 export class CreateStack extends ModelCommand {
@@ -362,88 +291,5 @@ export class DeleteStack extends ModelCommand {
 
   public toString(): string {
     return `DeleteStack(${modifierKey(this.modifier)})`;
-  }
-}
-
-/** Someone else creates a tracker in one of the dataset groups, or under one of the names. */
-export class ForeignTracker extends ModelCommand {
-  protected readonly kind = 'foreign tracker appears';
-  constructor(private readonly where: 'group' | 'name', private readonly index: number, private readonly longAgo: boolean) {
-    super();
-  }
-
-  public check(): boolean {
-    return true;
-  }
-
-  protected async execute(_model: Model, world: World): Promise<Step> {
-    // Somewhere Personalize allows it (a dataset group with no tracker, a name nobody uses), if there is such a place.
-    const live = world.emulator.trackers();
-    const groups = DATASET_GROUP_NAMES.map((_, g) => g).filter((g) => !live.some((t) => t.datasetGroupArn === world.groupArns[g]));
-    const names = TRACKER_NAMES.filter((name) => !live.some((t) => t.name === name));
-    const where: { group: number } | { name: string } = this.where === 'group'
-      ? { group: pick(groups, this.index) ?? this.index % DATASET_GROUP_NAMES.length }
-      : { name: pick(names, this.index) ?? TRACKER_NAMES[this.index % TRACKER_NAMES.length] };
-    const created = world.createForeign(where, this.longAgo ? LONG_AGO_MS : 0);
-    const place = 'group' in where ? `in dataset group ${DATASET_GROUP_NAMES[where.group]}` : `named '${where.name}'`;
-    const when = this.longAgo ? 'long ago' : 'just now';
-    return {
-      description: created
-        ? `someone else creates tracker '${created.name}' in ${created.datasetGroupArn.split('/').pop()} (${when})`
-        : `someone else tries to create a tracker ${place} (${when}): Personalize refuses`,
-      budget: false,
-    };
-  }
-
-  public toString(): string {
-    return `ForeignTracker(${this.where},${this.index},${this.longAgo ? 'long-ago' : 'now'})`;
-  }
-}
-
-/** Someone deletes one of the stack's trackers behind its back. */
-export class DeleteOutOfBand extends ModelCommand {
-  protected readonly kind = 'tracker deleted out of band';
-  constructor(private readonly resource: number) {
-    super();
-  }
-
-  public check(model: Readonly<Model>): boolean {
-    const logicalId = resourceAt(model, this.resource);
-    return (model.phase === 'live' || model.phase === 'stuck') && logicalId !== undefined && !model.resources.get(logicalId)!.missing;
-  }
-
-  protected async execute(model: Model, world: World): Promise<Step> {
-    const logicalId = resourceAt(model, this.resource)!;
-    const arn = world.stack.resource(logicalId).driver.physicalResourceId;
-    const tracker = trackerOf(world, arn);
-    if (tracker) world.emulator.deleteTrackerBehindTheStacksBack(tracker.arn);
-    model.resources.get(logicalId)!.missing = true;
-    return { description: `someone deletes ${logicalId}'s tracker '${tracker?.name ?? '?'}' out of band`, budget: false };
-  }
-
-  public toString(): string {
-    return `DeleteOutOfBand(${this.resource})`;
-  }
-}
-
-/** Hours pass: every tracker there is, ours too, looks that much older. Ownership must not depend on age. */
-export class TimePasses extends ModelCommand {
-  protected readonly kind = 'time passes';
-  constructor(private readonly hours: number) {
-    super();
-  }
-
-  public check(): boolean {
-    return true;
-  }
-
-  protected async execute(_model: Model, world: World): Promise<Step> {
-    const passed = advanceClock(world.emulator, this.hours * 60 * 60 * 1000);
-    if (!passed) world.stats.count('time passes: not available (emulator without advanceClock)');
-    return { description: `${this.hours} hours pass${passed ? '' : ' (not available in this emulator: nothing happens)'}`, budget: false };
-  }
-
-  public toString(): string {
-    return `TimePasses(${this.hours})`;
   }
 }
