@@ -160,6 +160,10 @@ export class TrackerStack {
       return await run();
     } finally {
       restore?.();
+      // The pin replaces a private method of the driver: say so at once if that stops working.
+      if (slot.driver.stackId !== this.stackId) {
+        throw new Error(`pinStackIdentity no longer works: ${slot.logicalId} has StackId ${slot.driver.stackId}, the stack ${this.stackId}`);
+      }
     }
   }
 
@@ -179,6 +183,7 @@ export class TrackerStack {
     setRemovalPolicy(options, retain);
     const driver = new CloudFormationStack(options);
     pinStackIdentity(driver, { stackId: this.stackId, logicalResourceId: logicalId, resourceType: 'Custom::PersonalizeEventTracker', region: REGION });
+
     const slot: ResourceSlot = { logicalId, owner: `${this.incarnation}/${logicalId}`, driver, options };
     this.everyResource.push(slot);
     return slot;
