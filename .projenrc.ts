@@ -68,6 +68,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda@^8',
     'cdk-nag@~2.38.0',
     '@aws-cdk/integ-tests-alpha@2.214.0-alpha.0',
+    'fast-check@^4',
   ],
 
   eslintOptions: {
@@ -162,6 +163,16 @@ project.addTask('test:compat', {
     { spawn: bundleHandler.name },
     { spawn: project.compileTask.name },
     { exec: 'node test/compat/run.js' },
+  ],
+});
+
+// Random CloudFormation histories checked against a model of the lifecycle (test/model/); the test
+// command runs a short version (test/model/lifecycle.model.test.ts).
+project.addTask('soak', {
+  description: 'Run 1,000 random CloudFormation histories with fresh seeds against the lifecycle model (SOAK_RUNS, SOAK_SEED, SOAK_WORKERS: see test/model/soak.ts)',
+  steps: [
+    { spawn: bundleHandler.name },
+    { exec: 'ts-node --transpile-only --project test/tsconfig.json test/model/soak.ts' },
   ],
 });
 

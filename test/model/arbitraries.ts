@@ -1,0 +1,115 @@
+import * as fc from 'fast-check';
+import type { SpecChoice } from './command';
+import type { Model, Modifier, ModifierKind } from './model';
+import { DeleteOutOfBand, ForeignTracker, TimePasses } from './outside-commands';
+import { LOGICAL_IDS, TAG_KEYS, TAG_VALUES } from './spec';
+import { AddTracker, Change, CreateStack, DeleteStack, RemoveTracker, UpdateTracker } from './stack-commands';
+import { HistoryConfig, NO_FAULTS } from './world';
+
+export interface HistoryOptions {
+  /** The Provider's total timeout costs 12 s of wall time: the short version leaves it out. */
+  readonly withTimeouts: boolean;
+  /** Modifier kinds never drawn (MODEL_EXCLUDE), to look past a known violation. */
+  readonly exclude: readonly string[];
+}
+
+const tags = fc.dictionary(fc.constantFrom(...TAG_KEYS), fc.constantFrom(...TAG_VALUES), { maxKeys: TAG_KEYS.length, noNullPrototype: true });
+
+const specChoice: fc.Arbitrary<SpecChoice> = fc.record({
+  name: fc.nat(20),
+  group: fc.nat(20),
+  tags,
+  retain: fc.boolean(),
+});
+
+const NONE: Modifier = { kind: 'none' };
+
+/** What may happen around one stack operation besides the operation itself, by kind and weight. */
+const MODIFIERS: ReadonlyArray<{ kind: ModifierKind; weight: number; arbitrary: fc.Arbitrary<Modifier> }> = [
+  { kind: 'fail-stack-after', weight: 2, arbitrary: fc.constant({ kind: 'fail-stack-after' }) },
+  {
+    kind: 'foreign-takes-old-slot',
+    weight: 1,
+    arbitrary: fc.constantFrom<'name' | 'group'>('name', 'group').map((take): Modifier => ({ kind: 'foreign-takes-old-slot', take })),
+  },
+  { kind: 'create-fails', weight: 2, arbitrary: fc.constant({ kind: 'create-fails' }) },
+  { kind: 'duplicate', weight: 2, arbitrary: fc.integer({ min: 0, max: 60 }).map((gapMs): Modifier => ({ kind: 'duplicate', gapMs })) },
+  {
+    kind: 'lost-response',
+    weight: 2,
+    arbitrary: fc.record({
+      operation: fc.constantFrom('CreateEventTracker', 'DeleteEventTracker', 'TagResource', 'UntagResource') as fc.Arbitrary<Modifier['operation']>,
+      count: fc.integer({ min: 1, max: 2 }),
+    }).map((lost): Modifier => ({ kind: 'lost-response', ...lost })),
+  },
+  { kind: 'provider-timeout', weight: 1, arbitrary: fc.constant({ kind: 'provider-timeout' }) },
+];
+
+/** Half the operations run plain; fc.option shrinks towards that, so a shrunk history keeps only the modifiers that matter. */
+function modifier(options: HistoryOptions): fc.Arbitrary<Modifier> {
+  const excluded = new Set<string>([...options.exclude, ...(options.withTimeouts ? [] : ['provider-timeout'])]);
+  const choices = MODIFIERS.filter((choice) => !excluded.has(choice.kind));
+  return choices.length === 0 ? fc.constant(NONE) : fc.option(fc.oneof(...choices), { freq: 2, nil: NONE });
+}
+
+const CHANGES: readonly Change[] = ['tags', 'rename', 'move', 'move-rename', 'policy'];
+
+function createStack(mod: fc.Arbitrary<Modifier>): fc.Arbitrary<CreateStack> {
+  return fc.tuple(fc.array(specChoice, { minLength: 1, maxLength: LOGICAL_IDS.length }), mod, fc.nat(2))
+    .map(([choices, m, target]) => new CreateStack(choices, m, target));
+}
+
+const foreignTracker = fc.tuple(fc.constantFrom<'group' | 'name'>('group', 'name'), fc.nat(20), fc.boolean())
+  .map(([where, index, longAgo]) => new ForeignTracker(where, index, longAgo));
+
+/**
+ * How every history begins: maybe someone else's trackers, then the stack is created. Drawn apart
+ * from the commands so that no history spends its steps waiting for a stack to exist.
+ */
+export function historyStart(options: HistoryOptions): fc.Arbitrary<Array<fc.AsyncCommand<Model, any>>> {
+  // A first create that fails on purpose would leave the rest of the history nothing to update: the
+  // failures of a create come later (a create after a delete, a tracker added to the stack).
+  const firstCreate = modifier({ ...options, exclude: [...options.exclude, 'fail-stack-after', 'create-fails', 'provider-timeout'] });
+  return fc.tuple(fc.array(foreignTracker, { maxLength: 1 }), createStack(firstCreate))
+    .map(([foreign, create]) => [...foreign, create]);
+}
+
+/** The commands the rest of a history is made of, with their weights. */
+export function commandArbitraries(options: HistoryOptions): Array<fc.Arbitrary<fc.AsyncCommand<Model, any>>> {
+  const mod = modifier(options);
+  return [
+    fc.oneof(
+      { weight: 4, arbitrary: createStack(mod) },
+      { weight: 2, arbitrary: fc.tuple(specChoice, mod).map(([choice, m]) => new AddTracker(choice, m)) },
+      ...CHANGES.map((change) => ({
+        weight: change === 'policy' ? 2 : 3,
+        arbitrary: fc.tuple(fc.nat(2), specChoice, mod).map(([resource, choice, m]) => new UpdateTracker(change, resource, choice, m)),
+      })),
+      { weight: 1, arbitrary: fc.nat(2).map((resource) => new RemoveTracker(resource)) },
+      { weight: 1, arbitrary: mod.map((m) => new DeleteStack(m)) },
+      { weight: 1, arbitrary: foreignTracker },
+      { weight: 1, arbitrary: fc.nat(2).map((resource) => new DeleteOutOfBand(resource)) },
+      { weight: 1, arbitrary: fc.constantFrom(3, 30 * 24).map((hours) => new TimePasses(hours)) },
+    ),
+  ];
+}
+
+/**
+ * Faults for a whole history. Rates stay low enough that eight attempts of one call (the handler's
+ * SDK retries) all failing is rarer than once in a million calls: a history must not fail for that.
+ */
+export const historyConfig: fc.Arbitrary<HistoryConfig> = fc.record({
+  emulatorSeed: fc.integer({ min: 1, max: 0x7fffffff }),
+  faults: fc.oneof(
+    { weight: 2, arbitrary: fc.constant(NO_FAULTS) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        throttleRate: fc.constantFrom(0, 0.05, 0.15),
+        serverErrorRate: fc.constantFrom(0, 0.05),
+        latencyMs: fc.constantFrom(0, 5, 15),
+        readAfterWriteLagMs: fc.constantFrom(0, 30, 120),
+      }),
+    },
+  ),
+});

@@ -1,0 +1,131 @@
+import * as fc from 'fast-check';
+import { commandArbitraries, historyConfig, historyStart } from './arbitraries';
+import { Figures, HistoryStats } from './figures';
+import { initialModel } from './model';
+import { HistoryConfig, World } from './world';
+
+export interface RunOptions {
+  readonly numRuns: number;
+  readonly seed: number;
+  /** With `path` (and `replayPath`), fast-check replays one history (and shrinks on from it). */
+  readonly path?: string;
+  readonly replayPath?: string;
+  readonly maxCommands: number;
+  /** The Provider's total timeout costs 12 s of wall time: the short version leaves it out. */
+  readonly withTimeouts: boolean;
+  readonly skip: ReadonlySet<string>;
+  /** Modifier kinds never drawn. */
+  readonly exclude?: readonly string[];
+  /** Stops starting new histories (and shrinking) after this long. */
+  readonly timeLimitMs?: number;
+  readonly figures: Figures;
+  /** Called after every history (not after shrink runs). */
+  readonly onHistory?: () => void;
+}
+
+export interface FailureReport {
+  readonly seed: number;
+  readonly path: string;
+  readonly replayPath?: string;
+  readonly violation: string;
+  readonly config: HistoryConfig;
+  readonly transcript: readonly string[];
+  readonly historiesBeforeFailure: number;
+  readonly shrinks: number;
+  readonly interrupted: boolean;
+}
+
+export interface RunReport {
+  readonly failure?: FailureReport;
+  /** Stopped by the time limit before numRuns histories. */
+  readonly interrupted: boolean;
+}
+
+/** Runs `numRuns` random histories as one fast-check property; on failure, shrinks and reports. */
+export async function runHistories(options: RunOptions): Promise<RunReport> {
+  let shrinking = false;
+  let lastFailure: { transcript: string[]; config: HistoryConfig; error: unknown } | undefined;
+  const historyOptions = { withTimeouts: options.withTimeouts, exclude: options.exclude ?? [] };
+  const commands = fc.commands(commandArbitraries(historyOptions), {
+    maxCommands: options.maxCommands,
+    size: 'max',
+    replayPath: options.replayPath,
+  });
+
+  const property = fc.asyncProperty(historyConfig, historyStart(historyOptions), commands, async (config, start, cmds) => {
+    const stats = new HistoryStats();
+    const started = Date.now();
+    const world = await World.start(config, stats);
+    world.skip = options.skip;
+    let failed = false;
+    try {
+      await fc.asyncModelRun(() => ({ model: initialModel(options.withTimeouts ? 1 : 0), real: world }), [...start, ...cmds]);
+    } catch (error) {
+      failed = true;
+      lastFailure = { transcript: [...world.transcript], config, error };
+      throw error;
+    } finally {
+      await world.stop();
+      const skipped = [...cmds].filter((command) => !(command as { hasRan?: boolean }).hasRan);
+      for (const command of skipped) stats.count(`commands drawn but not applicable then: ${String(command).split('(')[0]}`);
+      countCalls(world, stats);
+      options.figures.add(stats, Date.now() - started, shrinking);
+      if (!shrinking) options.onHistory?.();
+      shrinking ||= failed;
+    }
+  });
+
+  const details = await fc.check(property, {
+    seed: options.seed,
+    numRuns: options.numRuns,
+    // A replay runs the shrunk history once, and does not shrink it again.
+    ...(options.path !== undefined ? { path: options.path, endOnFailure: true } : {}),
+    plugins: options.timeLimitMs !== undefined ? [fc.interruptAfterTimeLimit(options.timeLimitMs)] : [],
+  });
+  if (!details.failed) return { interrupted: details.interrupted };
+  if (details.counterexample === null || !lastFailure) {
+    throw new Error(`the property failed without a counterexample: ${fc.defaultReportMessage(details)}`);
+  }
+  const [, , shrunkCommands] = details.counterexample as [HistoryConfig, unknown, unknown];
+  const replayPath = /replayPath="([^"]*)"/.exec(String(shrunkCommands))?.[1];
+  const error = lastFailure.error;
+  return {
+    interrupted: details.interrupted,
+    failure: {
+      seed: details.seed,
+      path: details.counterexamplePath,
+      replayPath,
+      violation: error instanceof Error ? (error.name === 'InvariantViolation' ? error.message : error.stack ?? error.message) : String(error),
+      config: lastFailure.config,
+      transcript: lastFailure.transcript,
+      historiesBeforeFailure: details.numRuns,
+      shrinks: details.numShrinks,
+      interrupted: details.interrupted,
+    },
+  };
+}
+
+function countCalls(world: World, stats: HistoryStats): void {
+  const calls = world.emulator.calls();
+  stats.count('Personalize API calls', calls.length);
+  for (const call of calls.filter((c) => c.injected)) stats.fault(`injected ${call.outcome} (one API call)`);
+  if (world.config.faults.latencyMs > 0) stats.fault(`calls delayed by ${world.config.faults.latencyMs} ms`, calls.length);
+  const requests = world.stack.everyResource.reduce((n, slot) => n + slot.driver.requests.length, 0);
+  stats.count('CloudFormation requests delivered to the Provider', requests);
+}
+
+/** The failure as a person replays it. */
+export function formatFailure(failure: FailureReport, replayCommand: (failure: FailureReport) => string): string {
+  const { throttleRate, serverErrorRate, latencyMs, readAfterWriteLagMs } = failure.config.faults;
+  return [
+    `INVARIANT VIOLATED after ${failure.historiesBeforeFailure} histories; shrunk ${failure.shrinks} times${failure.interrupted ? ' (shrinking stopped by the time limit)' : ''}:`,
+    `  ${failure.violation.split('\n').join('\n  ')}`,
+    '',
+    `The shrunk history (seed ${failure.seed}, path "${failure.path}"):`,
+    `  faults: throttling ${throttleRate}, 5xx ${serverErrorRate}, latency ${latencyMs} ms, read-after-write lag ${readAfterWriteLagMs} ms; emulator seed ${failure.config.emulatorSeed}`,
+    ...failure.transcript.map((line, i) => `  ${i + 1}. ${line}`),
+    '',
+    'Replay it (fast-check replays the same commands; the handler\'s timing and jitter are not replayed):',
+    `  ${replayCommand(failure)}`,
+  ].join('\n');
+}

@@ -1,0 +1,203 @@
+import { resolve } from 'path';
+import { HANDLER, QUERY_INTERVAL_MS, TIME_SCALE } from '../contract/harness';
+import { CloudFormationStack, stackArn, StackEventEntry, StackStatus, TemplateProperties } from '../driver';
+import { LogicalId, STACK_NAME } from './spec';
+import { interceptRequests, MutableStackOptions, pinStackIdentity, RequestInterceptor, setRemovalPolicy } from './upcoming-api';
+
+/** The shipped bundle, or another build of the handler (as in the contract suite's harness on main). */
+const HANDLER_BUNDLE = process.env.CONTRACT_HANDLER_BUNDLE ? resolve(process.env.CONTRACT_HANDLER_BUNDLE) : HANDLER;
+// As in test/contract/harness.ts: the Provider's 20 min total timeout and the Lambda timeouts, compressed.
+export const TOTAL_TIMEOUT_MS = 20 * 60_000 * TIME_SCALE;
+const ON_EVENT_TIMEOUT_MS = 20_000;
+const IS_COMPLETE_TIMEOUT_MS = 10_000;
+const REGION = 'us-east-1';
+const ACCOUNT = '123456789012';
+
+/** How a stack operation ended, as CloudFormation reports it. */
+export type StackOutcome =
+  | 'created' | 'create-failed' | 'create-rollback-failed'
+  | 'updated' | 'update-failed' | 'rolled-back' | 'rollback-failed'
+  | 'deleted' | 'delete-failed';
+
+export type GroupStatus = 'NOT_CREATED' | 'CREATE_COMPLETE' | 'ROLLBACK_COMPLETE' | 'ROLLBACK_FAILED' | 'UPDATE_COMPLETE'
+| 'UPDATE_ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_FAILED' | 'DELETE_COMPLETE' | 'DELETE_FAILED';
+
+/** One tracker resource of the stack: a driver stack holding that one custom resource. */
+export interface ResourceSlot {
+  readonly logicalId: LogicalId;
+  /** `<incarnation>/<logicalId>`: who created a tracker, in CloudFormation's records. */
+  readonly owner: string;
+  readonly driver: CloudFormationStack;
+  readonly options: MutableStackOptions;
+}
+
+export interface NewResource {
+  readonly logicalId: LogicalId;
+  readonly properties: TemplateProperties;
+  readonly retain: boolean;
+  readonly hooks?: ResourceRequestHooks;
+}
+
+export interface ResourceRequestHooks {
+  readonly intercept?: RequestInterceptor;
+  /** Another resource of the stack fails after this one succeeded. */
+  readonly failStackAfter?: boolean;
+}
+
+/**
+ * One CloudFormation stack with up to three tracker resources. The driver holds one custom resource
+ * per CloudFormationStack, so each resource is a driver stack, all pinned to the stack's StackId with
+ * their own LogicalResourceId (what the ownership proof is made of). Stack operations visit the
+ * resources one after the other and do what CloudFormation does around them: a failed create rolls
+ * back the resources created before it, an update touches only the resource whose properties changed.
+ */
+export class TrackerStack {
+  public incarnation = 0;
+  public stackId = '';
+  public status: GroupStatus = 'NOT_CREATED';
+  /** The resources CloudFormation holds now. */
+  public readonly resources = new Map<LogicalId, ResourceSlot>();
+  /** Every resource ever created, for the records (responses, skipped deletions). */
+  public readonly everyResource: ResourceSlot[] = [];
+
+  public async create(resources: readonly NewResource[]): Promise<StackOutcome> {
+    this.incarnation++;
+    this.stackId = stackArn(STACK_NAME, REGION, ACCOUNT);
+    this.resources.clear();
+    const created: ResourceSlot[] = [];
+    for (const resource of resources) {
+      const slot = this.newSlot(resource.logicalId, resource.retain);
+      const result = await this.intercepted(slot, resource.hooks, () => slot.driver.create(resource.properties));
+      if (result.status !== 'CREATE_COMPLETE') {
+        if (result.status === 'ROLLBACK_FAILED') this.resources.set(slot.logicalId, slot);
+        const rolledBack = await this.deleteAll(created) && result.status === 'ROLLBACK_COMPLETE';
+        return this.end(rolledBack ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED', rolledBack ? 'create-failed' : 'create-rollback-failed');
+      }
+      created.push(slot);
+      this.resources.set(slot.logicalId, slot);
+    }
+    if (resources.some((resource) => resource.hooks?.failStackAfter)) {
+      const rolledBack = await this.deleteAll(created);
+      return this.end(rolledBack ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED', rolledBack ? 'create-failed' : 'create-rollback-failed');
+    }
+    return this.end('CREATE_COMPLETE', 'created');
+  }
+
+  /** An update that changes one resource's properties (and maybe its removal policy). */
+  public async update(
+    logicalId: LogicalId,
+    properties: TemplateProperties,
+    retain: boolean,
+    hooks: ResourceRequestHooks = {},
+  ): Promise<StackOutcome> {
+    const slot = this.resource(logicalId);
+    const wasRetained = slot.options.updateReplacePolicy === 'Retain';
+    setRemovalPolicy(slot.options, retain);
+    const start = slot.driver.timeline.length;
+    const result = await this.intercepted(slot, hooks, () => slot.driver.update(properties, { failStackAfter: hooks.failStackAfter }));
+    if (result.status !== 'UPDATE_COMPLETE') setRemovalPolicy(slot.options, wasRetained);
+    switch (result.status) {
+      case 'UPDATE_COMPLETE':
+        return this.end('UPDATE_COMPLETE', 'updated');
+      case 'UPDATE_ROLLBACK_COMPLETE':
+        return this.end('UPDATE_ROLLBACK_COMPLETE', resourceFailed(slot, start) ? 'update-failed' : 'rolled-back');
+      default:
+        return this.end('UPDATE_ROLLBACK_FAILED', 'rollback-failed');
+    }
+  }
+
+  /** An update that adds a resource to the template. */
+  public async add(logicalId: LogicalId, properties: TemplateProperties, retain: boolean, hooks: ResourceRequestHooks = {}): Promise<StackOutcome> {
+    const slot = this.newSlot(logicalId, retain);
+    const result = await this.intercepted(slot, hooks, () => slot.driver.create(properties));
+    if (result.status === 'CREATE_COMPLETE') {
+      this.resources.set(logicalId, slot);
+      if (!hooks.failStackAfter) return this.end('UPDATE_COMPLETE', 'updated');
+      const rolledBack = await this.deleteAll([slot]);
+      return this.end(rolledBack ? 'UPDATE_ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_FAILED', rolledBack ? 'rolled-back' : 'rollback-failed');
+    }
+    if (result.status === 'ROLLBACK_COMPLETE') return this.end('UPDATE_ROLLBACK_COMPLETE', 'update-failed');
+    this.resources.set(logicalId, slot);
+    return this.end('UPDATE_ROLLBACK_FAILED', 'rollback-failed');
+  }
+
+  /** An update that removes a resource from the template: CloudFormation deletes it in the cleanup phase. */
+  public async remove(logicalId: LogicalId): Promise<StackOutcome> {
+    const deleted = await this.deleteAll([this.resource(logicalId)]);
+    return this.end('UPDATE_COMPLETE', deleted ? 'updated' : 'delete-failed');
+  }
+
+  public async delete(hooks: Partial<Record<LogicalId, ResourceRequestHooks>> = {}): Promise<StackOutcome> {
+    const deleted = await this.deleteAll([...this.resources.values()], hooks);
+    return deleted ? this.end('DELETE_COMPLETE', 'deleted') : this.end('DELETE_FAILED', 'delete-failed');
+  }
+
+  public resource(logicalId: LogicalId): ResourceSlot {
+    const slot = this.resources.get(logicalId);
+    if (!slot) throw new Error(`the stack holds no resource ${logicalId}`);
+    return slot;
+  }
+
+  /** Deletes in reverse order of creation; a resource whose Delete failed stays in the stack. */
+  private async deleteAll(slots: readonly ResourceSlot[], hooks: Partial<Record<LogicalId, ResourceRequestHooks>> = {}): Promise<boolean> {
+    let allDeleted = true;
+    for (const slot of [...slots].reverse()) {
+      const status: StackStatus = slot.driver.status;
+      if (status === 'NOT_CREATED' || status === 'DELETE_COMPLETE') continue;
+      const result = await this.intercepted(slot, hooks[slot.logicalId], () => slot.driver.delete());
+      if (result.status === 'DELETE_COMPLETE') {
+        this.resources.delete(slot.logicalId);
+      } else {
+        allDeleted = false;
+      }
+    }
+    return allDeleted;
+  }
+
+  private async intercepted<T>(slot: ResourceSlot, hooks: ResourceRequestHooks | undefined, run: () => Promise<T>): Promise<T> {
+    const restore = hooks?.intercept ? interceptRequests(slot.driver, hooks.intercept) : undefined;
+    try {
+      return await run();
+    } finally {
+      restore?.();
+      // The pin replaces a private method of the driver: say so at once if that stops working.
+      if (slot.driver.stackId !== this.stackId) {
+        throw new Error(`pinStackIdentity no longer works: ${slot.logicalId} has StackId ${slot.driver.stackId}, the stack ${this.stackId}`);
+      }
+    }
+  }
+
+  private newSlot(logicalId: LogicalId, retain: boolean): ResourceSlot {
+    const options: MutableStackOptions = {
+      handlerPath: HANDLER_BUNDLE,
+      queryInterval: QUERY_INTERVAL_MS,
+      totalTimeout: TOTAL_TIMEOUT_MS,
+      onEvent: { timeoutMs: ON_EVENT_TIMEOUT_MS },
+      isComplete: { timeoutMs: IS_COMPLETE_TIMEOUT_MS },
+      resourceType: 'Custom::PersonalizeEventTracker',
+      logicalResourceId: logicalId,
+      stackName: STACK_NAME,
+      region: REGION,
+      account: ACCOUNT,
+    };
+    setRemovalPolicy(options, retain);
+    const driver = new CloudFormationStack(options);
+    pinStackIdentity(driver, { stackId: this.stackId, logicalResourceId: logicalId, resourceType: 'Custom::PersonalizeEventTracker', region: REGION });
+
+    const slot: ResourceSlot = { logicalId, owner: `${this.incarnation}/${logicalId}`, driver, options };
+    this.everyResource.push(slot);
+    return slot;
+  }
+
+  private end(status: GroupStatus, outcome: StackOutcome): StackOutcome {
+    this.status = status;
+    return outcome;
+  }
+}
+
+/** Whether the resource's own Update failed in this operation (rather than another resource after it). */
+function resourceFailed(slot: ResourceSlot, fromTimelineIndex: number): boolean {
+  const event = slot.driver.timeline.slice(fromTimelineIndex).find((entry): entry is StackEventEntry =>
+    entry.kind === 'stack-event' && entry.logicalResourceId === slot.logicalId && (entry.status === 'UPDATE_COMPLETE' || entry.status === 'UPDATE_FAILED'));
+  return event?.status === 'UPDATE_FAILED';
+}
