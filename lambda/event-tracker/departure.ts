@@ -1,9 +1,10 @@
 import { TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-personalize';
+import { isNotFound } from './errors';
 import { logStep } from './log';
 import { classify, isOwn, Owner, ownershipProof, ProofFlag, proofFlags } from './ownership';
 import { isRetained } from './properties';
 import { callOptions, Step } from './step';
-import { Calls, describeTracker, listTags } from './trackers';
+import { Calls, describeTracker, isDeleting, listTags, TrackerStatus } from './trackers';
 import { DESTROY, OWNERSHIP_TAG_KEY, RELEASED_TAG_KEY, ResourcePropertyKey } from '../../src/private/handler-contract';
 
 /** What a Delete does to the tracker of its physical id. */
@@ -33,14 +34,18 @@ export async function departureOf(calls: Calls, owner: Owner, arn: string, prope
   if (!tags.has(OWNERSHIP_TAG_KEY) && tags.get(RELEASED_TAG_KEY) === ownershipProof(owner).tagValue) {
     return { departure: Departure.RELEASED };
   }
-  let matchesExpected = true;
-  if (!tags.has(OWNERSHIP_TAG_KEY)) {
-    const tracker = await describeTracker(calls, arn);
-    matchesExpected = tracker?.name === properties?.[ResourcePropertyKey.EVENT_TRACKER_NAME]
-      && tracker?.datasetGroupArn === properties?.[ResourcePropertyKey.DATASET_GROUP_ARN];
+  const tracker = await describeTracker(calls, arn);
+  if (!tracker) {
+    return { departure: Departure.LEAVE };
   }
+  const matchesExpected = tracker.name === properties?.[ResourcePropertyKey.EVENT_TRACKER_NAME]
+    && tracker.datasetGroupArn === properties?.[ResourcePropertyKey.DATASET_GROUP_ARN];
   if (!isOwn(classify(owner, arn, tags, matchesExpected))) {
     return { departure: Departure.LEAVE };
+  }
+  if (tracker.status === TrackerStatus.CREATE_FAILED || isDeleting(tracker.status)) {
+    // Nothing worth keeping: a tracker that never became ACTIVE, or one already on its way out.
+    return { departure: Departure.DELETE };
   }
   const flags = proofFlags(owner, tags);
   const destroyExplicitly = properties?.[ResourcePropertyKey.REMOVAL_POLICY] === DESTROY;
@@ -57,8 +62,15 @@ export async function departureOf(calls: Calls, owner: Owner, arn: string, prope
  * The ownership tag goes first, so the tracker never holds more than one tag of the handler's.
  */
 export async function release(step: Step, owner: Owner, arn: string): Promise<void> {
-  await step.client.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [OWNERSHIP_TAG_KEY] }), callOptions(step));
-  const released = { tagKey: RELEASED_TAG_KEY, tagValue: ownershipProof(owner).tagValue };
-  await step.client.send(new TagResourceCommand({ resourceArn: arn, tags: [released] }), callOptions(step));
+  try {
+    await step.client.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [OWNERSHIP_TAG_KEY] }), callOptions(step));
+    const released = { tagKey: RELEASED_TAG_KEY, tagValue: ownershipProof(owner).tagValue };
+    await step.client.send(new TagResourceCommand({ resourceArn: arn, tags: [released] }), callOptions(step));
+  } catch (error) {
+    if (!isNotFound(error)) {
+      throw error;
+    }
+    // Gone meanwhile (deleted outside the stack): nothing left to keep.
+  }
   logStep({ requestType: step.requestType, step: 'released', eventTrackerArn: arn });
 }

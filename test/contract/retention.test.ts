@@ -164,6 +164,12 @@ test('a kept tracker declared again by the same resource is adopted again, with 
 
   expect(again.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: kept.arn, Data: { TrackingId: kept.trackingId } });
   expect(scenario.emulator.tracker(kept.arn)?.tags).toEqual({ team: 'a', [OWNERSHIP_TAG_KEY]: expect.stringMatching(/^Scenario0\/[0-9a-f]{40}$/) });
+
+  // Removed and declared once more, now without tags: the earlier template's tags go too.
+  const deleteAgain = stack.buildRequest('Delete', { properties: scenario.props({ RemovalPolicy: 'Retain' }), physicalResourceId: kept.arn });
+  expect((await stack.send(deleteAgain)).response.Status).toBe('SUCCESS');
+  expect((await stack.send(stack.buildRequest('Create', { properties: scenario.props({ RemovalPolicy: 'Retain' }) }))).response.Status).toBe('SUCCESS');
+  expect(scenario.emulator.tracker(kept.arn)?.tags).toEqual({ [OWNERSHIP_TAG_KEY]: expect.stringMatching(/^Scenario0\/[0-9a-f]{40}$/) });
   scenario.expectRemaining(kept.arn);
 });
 
@@ -182,4 +188,18 @@ test('moving back to a tracker kept long ago adopts it, and keeps (releases) the
   expect(scenario.emulator.tracker(second)?.status).toBe('ACTIVE');
   expect(scenario.emulator.tracker(second)?.tags[RELEASED_TAG_KEY]).toMatch(/^Scenario0\//);
   scenario.expectRemaining(first, second);
+});
+
+// Found by the soak: a RETAIN tracker added to a stack ends CREATE FAILED; the rollback's Delete must
+// not try to keep (release) a tracker that never became ACTIVE and is already being deleted.
+test('a RETAIN tracker whose creation ends CREATE FAILED rolls back cleanly', async () => {
+  scenario.setFaults({ latencyMs: 15 });
+  scenario.emulator.injectCreateFailure('shop-clicks', 1);
+  const stack = scenario.newStack();
+
+  const result = await stack.create(scenario.props({ RemovalPolicy: 'Retain' }));
+
+  expect(result.status).toBe('ROLLBACK_COMPLETE');
+  await scenario.untilDeletionsFinish();
+  scenario.expectRemaining();
 });

@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
 import type { SpecChoice } from './command';
+import { LOGICAL_IDS, TAG_KEYS, TAG_VALUES } from './declared';
 import type { Model, Modifier, ModifierKind } from './model';
 import { DeleteOutOfBand, ForeignTracker, TimePasses } from './outside-commands';
-import { LOGICAL_IDS, TAG_KEYS, TAG_VALUES } from './spec';
 import { AddTracker, Change, CreateStack, DeleteStack, RemoveTracker, UpdateTracker } from './stack-commands';
 import { HistoryConfig, NO_FAULTS } from './world';
 

@@ -1,7 +1,7 @@
 import type * as fc from 'fast-check';
+import { DATASET_GROUP_NAMES, LogicalId, TRACKER_NAMES, TrackerSpec } from './declared';
 import { checkInvariants, StepRecord } from './invariants';
 import type { Model, Modifier, ModifierKind } from './model';
-import { DATASET_GROUP_NAMES, LogicalId, TRACKER_NAMES, TrackerSpec } from './spec';
 import type { World } from './world';
 
 /** Indices the generator draws; commands resolve them against the model when they run. */

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'util';
+import { describeSpec, LogicalId, sameTags, specOf } from './declared';
 import type { Model, Prediction } from './model';
 import { PROOF_TAG_KEY, proofValue, userTags } from './ownership-proof';
-import { describeSpec, LogicalId, sameTags, specOf } from './spec';
 import type { StackOutcome } from './tracker-stack';
 import { emulatorTime } from './upcoming-api';
 import { World } from './world';

@@ -1,4 +1,4 @@
-import { describeSpec, LogicalId, TrackerSpec } from './spec';
+import { describeSpec, LogicalId, TrackerSpec } from './declared';
 import type { StackOutcome } from './tracker-stack';
 
 /**

@@ -1,5 +1,5 @@
+import type { TrackerSpec } from './declared';
 import type { Modifier } from './model';
-import type { TrackerSpec } from './spec';
 import type { ResourceRequestHooks } from './tracker-stack';
 import { deliverTwiceOverlapping } from './upcoming-api';
 import type { World } from './world';

@@ -1,6 +1,6 @@
 import { ModelCommand, pick, resourceAt, Step, trackerOf } from './command';
+import { DATASET_GROUP_NAMES, TRACKER_NAMES } from './declared';
 import type { Model } from './model';
-import { DATASET_GROUP_NAMES, TRACKER_NAMES } from './spec';
 import { advanceClock } from './upcoming-api';
 import type { World } from './world';
 

@@ -3,12 +3,12 @@ import {
   timeoutAllowed, trackerOf,
 } from './command';
 import {
+  DATASET_GROUP_NAMES, describeSpec, LOGICAL_IDS, LogicalId, sameTags, specOf, templateProperties, TRACKER_NAMES, TrackerSpec,
+} from './declared';
+import {
   applyUpdate, describeModifier, Model, Modifier, ownerKey, Prediction, predictCreate, predictUpdate, ResourceModel,
 } from './model';
 import { applyModifier } from './modifiers';
-import {
-  DATASET_GROUP_NAMES, describeSpec, LOGICAL_IDS, LogicalId, sameTags, specOf, templateProperties, TRACKER_NAMES, TrackerSpec,
-} from './spec';
 import type { StackOutcome } from './tracker-stack';
 import type { World } from './world';
 

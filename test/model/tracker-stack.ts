@@ -1,7 +1,7 @@
 import { resolve } from 'path';
 import { HANDLER, QUERY_INTERVAL_MS, TIME_SCALE } from '../contract/harness';
 import { CloudFormationStack, stackArn, StackEventEntry, StackStatus, TemplateProperties } from '../driver';
-import { LogicalId, STACK_NAME } from './spec';
+import { LogicalId, STACK_NAME } from './declared';
 import { interceptRequests, MutableStackOptions, pinStackIdentity, RequestInterceptor, setRemovalPolicy } from './upcoming-api';
 
 /** The shipped bundle, or another build of the handler (as in the contract suite's harness on main). */

@@ -1,8 +1,8 @@
 import { ModelClock } from './clock';
+import { DATASET_GROUP_NAMES } from './declared';
 import { HistoryStats } from './figures';
 import type { TrackerView } from './model';
 import { isKept } from './ownership-proof';
-import { DATASET_GROUP_NAMES } from './spec';
 import { TrackerStack } from './tracker-stack';
 import { createForeignTracker, setReadAfterWriteLag, untilTimedOutHandlersReturn } from './upcoming-api';
 import { TIME_SCALE } from '../contract/harness';
