@@ -17,11 +17,32 @@ export const HANDLER = process.env.CONTRACT_HANDLER_BUNDLE
  */
 export const TIME_SCALE = 0.01;
 export const QUERY_INTERVAL_MS = 5_000 * TIME_SCALE;
-const TOTAL_TIMEOUT_MS = 20 * 60_000 * TIME_SCALE;
+export const TOTAL_TIMEOUT_MS = 20 * 60_000 * TIME_SCALE;
 // The SDK's retry backoff is not compressed: Lambda timeouts are, only as far as it allows.
 const ON_EVENT_TIMEOUT_MS = 20_000;
 const TAKE_OVER_CALLS = 5;
 const IS_COMPLETE_TIMEOUT_MS = 10_000;
+
+/** The provider as the construct deploys it, time-compressed, running the bundled handler. */
+export const HANDLER_STACK_OPTIONS = {
+  handlerPath: HANDLER,
+  queryInterval: QUERY_INTERVAL_MS,
+  totalTimeout: TOTAL_TIMEOUT_MS,
+  onEvent: { timeoutMs: ON_EVENT_TIMEOUT_MS },
+  isComplete: { timeoutMs: IS_COMPLETE_TIMEOUT_MS },
+  resourceType: 'Custom::PersonalizeEventTracker',
+} as const;
+
+/** The handler, in this process, reaches Personalize at the emulator, with compressed waits. */
+export function pointHandlerAt(emulator: PersonalizeEmulator): void {
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_PERSONALIZE: emulator.endpoint,
+    AWS_REGION: emulator.region,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    EVENT_TRACKER_TIME_SCALE: String(TIME_SCALE),
+  });
+}
 
 /** Properties as the EventTracker construct renders them. */
 // A type, not an interface, so that it fits the driver's index-signature property type.
@@ -53,13 +74,7 @@ export class Scenario {
 
   private constructor(public readonly emulator: PersonalizeEmulator, withFaults: boolean) {
     this.withFaults = withFaults;
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_PERSONALIZE: emulator.endpoint,
-      AWS_REGION: emulator.region,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      EVENT_TRACKER_TIME_SCALE: String(TIME_SCALE),
-    });
+    pointHandlerAt(emulator);
     this.client = new PersonalizeClient({ ...emulator.clientConfig(), maxAttempts: 10 });
     this.groupArn = emulator.createDatasetGroup('shop');
   }
@@ -67,12 +82,7 @@ export class Scenario {
   /** A CloudFormation stack holding one EventTracker custom resource, served by the bundled handler. */
   public newStack(options: Partial<CloudFormationStackOptions> = {}): CloudFormationStack {
     const stack = new CloudFormationStack({
-      handlerPath: HANDLER,
-      queryInterval: QUERY_INTERVAL_MS,
-      totalTimeout: TOTAL_TIMEOUT_MS,
-      onEvent: { timeoutMs: ON_EVENT_TIMEOUT_MS },
-      isComplete: { timeoutMs: IS_COMPLETE_TIMEOUT_MS },
-      resourceType: 'Custom::PersonalizeEventTracker',
+      ...HANDLER_STACK_OPTIONS,
       logicalResourceId: 'TrackerResource',
       stackName: `Scenario${this.stacks.length}`,
       ...options,

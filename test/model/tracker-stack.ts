@@ -1,15 +1,8 @@
-import { resolve } from 'path';
-import { HANDLER, QUERY_INTERVAL_MS, TIME_SCALE } from '../contract/harness';
+import { HANDLER_STACK_OPTIONS } from '../contract/harness';
 import { CloudFormationStack, stackArn, StackEventEntry, StackStatus, TemplateProperties } from '../driver';
 import { LogicalId, STACK_NAME } from './declared';
 import { interceptRequests, MutableStackOptions, pinStackIdentity, RequestInterceptor, setRemovalPolicy } from './upcoming-api';
 
-/** The shipped bundle, or another build of the handler (as in the contract suite's harness on main). */
-const HANDLER_BUNDLE = process.env.CONTRACT_HANDLER_BUNDLE ? resolve(process.env.CONTRACT_HANDLER_BUNDLE) : HANDLER;
-// As in test/contract/harness.ts: the Provider's 20 min total timeout and the Lambda timeouts, compressed.
-export const TOTAL_TIMEOUT_MS = 20 * 60_000 * TIME_SCALE;
-const ON_EVENT_TIMEOUT_MS = 20_000;
-const IS_COMPLETE_TIMEOUT_MS = 10_000;
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
 
@@ -169,12 +162,7 @@ export class TrackerStack {
 
   private newSlot(logicalId: LogicalId, retain: boolean): ResourceSlot {
     const options: MutableStackOptions = {
-      handlerPath: HANDLER_BUNDLE,
-      queryInterval: QUERY_INTERVAL_MS,
-      totalTimeout: TOTAL_TIMEOUT_MS,
-      onEvent: { timeoutMs: ON_EVENT_TIMEOUT_MS },
-      isComplete: { timeoutMs: IS_COMPLETE_TIMEOUT_MS },
-      resourceType: 'Custom::PersonalizeEventTracker',
+      ...HANDLER_STACK_OPTIONS,
       logicalResourceId: logicalId,
       stackName: STACK_NAME,
       region: REGION,

@@ -5,7 +5,7 @@ import type { TrackerView } from './model';
 import { isKept } from './ownership-proof';
 import { TrackerStack } from './tracker-stack';
 import { createForeignTracker, setReadAfterWriteLag, untilTimedOutHandlersReturn } from './upcoming-api';
-import { TIME_SCALE } from '../contract/harness';
+import { pointHandlerAt } from '../contract/harness';
 import { BurstFault, FaultConfig, PersonalizeEmulator, TrackerSnapshot } from '../emulator/personalize-emulator';
 
 /** Faults switched on for a whole history. */
@@ -62,13 +62,7 @@ export class World {
     public readonly clock: ModelClock,
     public readonly stats: HistoryStats,
   ) {
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_PERSONALIZE: emulator.endpoint,
-      AWS_REGION: emulator.region,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      EVENT_TRACKER_TIME_SCALE: String(TIME_SCALE),
-    });
+    pointHandlerAt(emulator);
     // Dataset groups made long before anything else, so that a tracker can be created "long ago" in them.
     this.groupArns = DATASET_GROUP_NAMES.map((name) => clock.inThePast(GROUPS_AGO_MS, () => emulator.createDatasetGroup(name)));
     const { throttleRate, serverErrorRate, latencyMs, readAfterWriteLagMs } = config.faults;
