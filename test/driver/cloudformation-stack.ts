@@ -5,6 +5,7 @@ import { buildRequest, RequestInput, ResourceIdentity, stackArn, stringifyProper
 import type { LogLine } from './log-capture';
 import { ProviderFramework, ProviderFrameworkOptions, SendResult } from './provider-framework';
 import type { InvocationEntry, RequestEntry, ResponseEntry, StackEventEntry, TimelineEntry } from './timeline';
+import { preciseNow } from '../helpers/precise-clock';
 
 export type StackStatus =
   | 'NOT_CREATED'
@@ -312,12 +313,12 @@ export class CloudFormationStack {
 
   private stackEvent(status: StackStatus, reason?: string): StackStatus {
     this.current = status;
-    this.timeline.push({ kind: 'stack-event', at: Date.now(), logicalResourceId: this.stackName, physicalResourceId: this.stackId, status, reason });
+    this.timeline.push({ kind: 'stack-event', at: preciseNow(), logicalResourceId: this.stackName, physicalResourceId: this.stackId, status, reason });
     return status;
   }
 
   private resourceEvent(status: string, reason?: string, physicalResourceId = this.physicalId): void {
-    this.timeline.push({ kind: 'stack-event', at: Date.now(), logicalResourceId: this.logicalResourceId, physicalResourceId, status, reason });
+    this.timeline.push({ kind: 'stack-event', at: preciseNow(), logicalResourceId: this.logicalResourceId, physicalResourceId, status, reason });
   }
 
   private entries<T extends TimelineEntry>(kind: T['kind']): T[] {

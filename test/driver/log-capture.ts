@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import { format } from 'util';
+import { preciseNow } from '../helpers/precise-clock';
 
 /** One thing a handler wrote: a console.* call or a raw process.stdout/stderr write. */
 export interface LogLine {
@@ -76,7 +77,7 @@ export class LogCapture {
 
   /** @returns whether the output should also reach the original sink */
   record(source: LogLine['source'], text: string): boolean {
-    if (this.open) this.lines.push({ at: Date.now(), source, text });
+    if (this.open) this.lines.push({ at: preciseNow(), source, text });
     return this.echo;
   }
 }

@@ -3,6 +3,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { functionArn, invokeLambda, LambdaFunctionConfig, LambdaHandler } from './lambda-context';
 import type { LogLine } from './log-capture';
 import type { CloudFormationResponse, InvocationEntry, ResponseEntry, TimelineEntry } from './timeline';
+import { preciseNow } from '../helpers/precise-clock';
 
 // Mirrors aws-cdk-lib/custom-resources/lib/provider-framework/runtime (framework.js, cfn-response.js)
 // and the waiter state machine (waiter-state-machine.js, util.js calculateRetryPolicy).
@@ -105,7 +106,7 @@ export class ProviderFramework {
   async send(request: CloudFormationCustomResourceEvent): Promise<SendResult> {
     const start = this.timeline.length;
     const delivery = 1 + this.timeline.filter((e) => e.kind === 'request' && e.request.RequestId === request.RequestId).length;
-    this.timeline.push({ kind: 'request', at: Date.now(), request, delivery });
+    this.timeline.push({ kind: 'request', at: preciseNow(), request, delivery });
     this.responseUrls.add(request.ResponseURL);
     let joinedRunningExecution = false;
     // The Lambda invocation of the framework: the request arrives as JSON.
@@ -205,7 +206,7 @@ export class ProviderFramework {
   private async invokeUserFunction(which: HandlerName, event: FrameworkEvent, attempt: number): Promise<any> {
     const fn = which === 'onEvent' ? this.onEventFunction : this.isCompleteFunction!;
     const payload = JSON.stringify(event);
-    const at = Date.now();
+    const at = preciseNow();
     const resp = await invokeLambda(fn.handler, fn.config, payload, this.options.echoLogs ?? false);
     if (resp.stillRunning) this.pastTimeout.push(resp.stillRunning);
     const jsonPayload = resp.payload ? JSON.parse(resp.payload) : {};
@@ -252,7 +253,7 @@ export class ProviderFramework {
     const bytes = Buffer.byteLength(body, 'utf8');
     const entry: ResponseEntry = {
       kind: 'response',
-      at: Date.now(),
+      at: preciseNow(),
       responseUrl: event.ResponseURL,
       response: JSON.parse(body) as CloudFormationResponse,
       body,

@@ -6,6 +6,7 @@ import { ServiceError } from './service-error';
 import { DatasetGroupStatus, DEFAULT_TIMINGS, PersonalizeState, ReceivedEvent, Timings, TrackerRecord } from './state';
 import { statusHistory, StatusChange, TrackerLifecycleStatus } from './timeline';
 import { JsonObject, Tag } from './validation';
+import { preciseNow } from '../helpers/precise-clock';
 
 export type { BurstFault, FaultConfig, InjectedErrorName, PerOperation } from './faults';
 export type { OperationName } from './operations';
@@ -25,7 +26,7 @@ export interface EmulatorOptions {
   /** Lifecycle durations in ms; unset ones take DEFAULT_TIMINGS. */
   readonly timings?: Partial<Timings>;
   readonly faults?: FaultConfig;
-  /** The base clock, in ms. Default Date.now. advanceClock() adds to it; see now(). */
+  /** The base clock, in ms. Default preciseNow (the driver's clock). advanceClock() adds to it; see now(). */
   readonly clock?: () => number;
   /**
    * Eventual consistency: for this long after CreateEventTracker, DescribeEventTracker and
@@ -122,7 +123,7 @@ export class PersonalizeEmulator {
       accountId: this.accountId,
       trackerArnStyle: options.trackerArnStyle ?? 'id',
       timings: { ...DEFAULT_TIMINGS, ...options.timings },
-      clock: options.clock ?? Date.now,
+      clock: options.clock ?? preciseNow,
       seed,
       readAfterWriteLagMs: options.readAfterWriteLagMs ?? 0,
       datasetGroupListingLagMs: options.datasetGroupListingLagMs ?? 0,

@@ -1,3 +1,5 @@
+import { preciseNow } from '../helpers/precise-clock';
+
 /**
  * The emulator's clock for one history (EmulatorOptions.clock). It is real time, except that it can
  * stand still (a tracker being created then stays CREATE PENDING, so the Provider's total timeout
@@ -9,7 +11,7 @@ export class ModelClock {
   private frozenAt?: number;
   private offset = 0;
 
-  public readonly now = (): number => this.frozenAt ?? Date.now() + this.offset;
+  public readonly now = (): number => this.frozenAt ?? preciseNow() + this.offset;
 
   public get frozen(): boolean {
     return this.frozenAt !== undefined;
