@@ -229,7 +229,8 @@ export interface EventTrackerProps {
   /**
    * What happens to the tracker when it leaves the stack (removed, stack deleted, or replaced).
    * `RETAIN` keeps it, and its trackingId keeps working; the stack releases it (removes its ownership
-   * tag), so that another stack may take it over.
+   * tag), so that another stack may take it over. `SNAPSHOT` and `RETAIN_ON_UPDATE_OR_DELETE` are
+   * not supported.
    *
    * @default - RemovalPolicy.RETAIN with `takeOverEventTrackerArn`, else RemovalPolicy.DESTROY
    */

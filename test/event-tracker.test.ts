@@ -285,6 +285,13 @@ describe('new EventTracker', () => {
       const tracker = new EventTracker(stack, 'Other', { datasetGroup: new CfnDatasetGroup(stack, 'OtherGroup', { name: 'other' }) });
       expect(() => tracker.applyRemovalPolicy(RemovalPolicy.SNAPSHOT)).toThrow(/removalPolicy SNAPSHOT is not supported/);
     });
+
+    test('fails for RETAIN_ON_UPDATE_OR_DELETE, which the handler cannot tell apart from RETAIN', () => {
+      expect(() => new EventTracker(stack, 'Tracker', { datasetGroup, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE }))
+        .toThrow(/removalPolicy RETAIN_ON_UPDATE_OR_DELETE is not supported: .*rolled-back first deployment.*Use RemovalPolicy.RETAIN .* or RemovalPolicy.DESTROY/);
+      const tracker = new EventTracker(stack, 'Other', { datasetGroup: new CfnDatasetGroup(stack, 'OtherGroup', { name: 'other' }) });
+      expect(() => tracker.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE)).toThrow(/removalPolicy RETAIN_ON_UPDATE_OR_DELETE is not supported/);
+    });
   });
 
   describe('tags', () => {
