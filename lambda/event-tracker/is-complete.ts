@@ -21,7 +21,7 @@ const SECOND_LOOK_AT_AGE_MS = 3_500;
  * yet. For this long, "not found" during a Create or Update means "not yet"; only then "deleted".
  */
 const NOT_FOUND_GRACE_MS = 20_000;
-const NOT_FOUND_RETRY_MS = 2_000;
+export const NOT_FOUND_RETRY_MS = 2_000;
 
 /**
  * Create and Update: complete when the tracker is ACTIVE. Delete: complete when it is gone, asking

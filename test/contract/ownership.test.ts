@@ -159,9 +159,9 @@ describe.each(['id', 'name'] as const)('with %s-style tracker ARNs', (trackerArn
     });
   });
 
-  describe('5. read-after-write lag (Describe and List miss a new tracker for 8 s)', () => {
+  describe('5. read-after-write lag (Describe and List miss a new tracker for 9 s, past the 7 s it takes to turn ACTIVE)', () => {
     test('a Create waits for its tracker instead of failing', async () => {
-      const s = await start({ readAfterWriteLagMs: 80 });
+      const s = await start({ readAfterWriteLagMs: 90 });
       const stack = s.newStack();
 
       const result = await stack.create(s.props());

@@ -76,6 +76,8 @@ export interface TrackerSnapshot {
   readonly tags: Record<string, string>;
   readonly foreign: boolean;
   readonly createdAt: number;
+  /** From then on Describe, List and ListTagsForResource show it: createdAt plus the read-after-write lag. */
+  readonly visibleAt: number;
   /** Incremented by every mutation (create, tag, untag, delete, removal), never by the passing of time. */
   readonly version: number;
   readonly lastModified: number;
@@ -293,6 +295,7 @@ export class PersonalizeEmulator {
       tags: Object.fromEntries(t.tags),
       foreign: t.foreign,
       createdAt: t.timeline.createdAt,
+      visibleAt: t.visibleAt,
       version: t.version,
       lastModified: t.lastModified,
     };

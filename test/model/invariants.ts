@@ -5,7 +5,7 @@ import { PROOF_TAG_KEY, proofValue, userTags } from './ownership-proof';
 import type { StackOutcome } from './tracker-stack';
 import { emulatorTime } from './upcoming-api';
 import { World } from './world';
-import { QUERY_INTERVAL_MS } from '../contract/harness';
+import { createCallBudget } from '../contract/harness';
 import type { RequestEntry, ResponseEntry } from '../driver';
 
 /** The names of the invariants, as the figures count them and MODEL_SKIP_INVARIANTS names them. */
@@ -179,7 +179,7 @@ const CHECKS: ReadonlyArray<[InvariantName, Check]> = [
         // The budget is for a plain create: adopting a tracker made earlier (a retained one), or waiting
         // for one in the way to be deleted, resolves a conflict and costs what it costs.
         if (history[0].at < from || calls.some((call) => call.outcome === 'ResourceAlreadyExistsException')) continue;
-        const budget = Math.ceil((activeAt - from) / QUERY_INTERVAL_MS) + 3;
+        const budget = createCallBudget(from, activeAt, world.emulator.tracker(response.response.PhysicalResourceId));
         if (calls.length > budget) {
           return `${slot.logicalId}'s Create made ${calls.length} API calls (${calls.map((c) => c.operation).join(', ')}), budget ${budget}`;
         }
