@@ -196,7 +196,8 @@ export class Scenario {
         const calls = window.length;
         // A take-over creates nothing: DescribeEventTracker, ListTagsForResource, UntagResource of a released
         // tracker's released tag, TagResource, and isComplete's look.
-        const budget = takeOverOf(request) ? TAKE_OVER_CALLS : createCallBudget(from, activeAt, this.emulator.tracker(response.response.PhysicalResourceId));
+        const tracker = this.emulator.tracker(response.response.PhysicalResourceId);
+        const budget = takeOverOf(request) ? TAKE_OVER_CALLS : createCallBudget(from, activeAt, tracker);
         // Over budget, the failure lists the calls made.
         const made = calls > budget ? window.map((call) => `${call.operation}:${call.outcome}`) : undefined;
         expect({ request: id, calls, made }).toEqual({ request: id, calls: Math.min(calls, budget), made: undefined });
