@@ -672,6 +672,28 @@ describe('fault injection', () => {
   });
 });
 
+describe('holding a call', () => {
+  test('holds the nth matching call until released, while other calls go on', async () => {
+    const emulator = await startEmulator();
+    const client = personalize(emulator, { maxAttempts: 1 });
+    const groups = [emulator.createDatasetGroup('shop'), emulator.createDatasetGroup('books')];
+    const held = emulator.holdCall('CreateEventTracker', (input) => input.name === 'clicks', 2);
+
+    await createTracker(client, 'views', groups[0]).catch(() => undefined);
+    const first = await rejection(createTracker(client, 'clicks', groups[0]));
+    const second = createTracker(client, 'clicks', groups[1]);
+    await held.reached;
+    await client.send(new ListEventTrackersCommand({}));
+    const callsWhileHeld = emulator.calls().map((call) => `${call.operation}:${call.outcome}`);
+    held.release();
+
+    expect(first.name).toBe('ResourceAlreadyExistsException');
+    expect(callsWhileHeld).toEqual(['CreateEventTracker:ok', 'CreateEventTracker:ResourceAlreadyExistsException', 'ListEventTrackers:ok']);
+    expect((await second).eventTrackerArn).toBe(emulator.trackers().find((tracker) => tracker.name === 'clicks')?.arn);
+    expect(emulator.callCount('CreateEventTracker')).toBe(3);
+  });
+});
+
 describe('PutEvents', () => {
   test('accepts the trackingId of an ACTIVE tracker and records the events', async () => {
     const emulator = await startEmulator({ timings: { trackerCreatePendingMs: 0, trackerCreateInProgressMs: 0 } });

@@ -115,6 +115,7 @@ export class PersonalizeEmulator {
   private readonly handlers: Record<OperationName, OperationHandler>;
   private readonly faults: FaultInjector;
   private readonly log: CallRecord[] = [];
+  private readonly holds: CallHold[] = [];
 
   private constructor(options: EmulatorOptions) {
     const seed = options.seed ?? 1;
@@ -196,6 +197,16 @@ export class PersonalizeEmulator {
     this.faults.set(faults);
   }
 
+  /**
+   * Holds the `nth` (1-based) call of `operation` whose input `matches`, before the emulated service
+   * sees it, until release(): a test decides exactly when a request's call happens relative to another's.
+   */
+  holdCall(operation: OperationName, matches: (input: JsonObject) => boolean = () => true, nth = 1): HeldCall {
+    const hold = new CallHold(operation, matches, nth);
+    this.holds.push(hold);
+    return hold;
+  }
+
   /** Live trackers (or every tracker ever created, with `includeDeleted`), in creation order. */
   trackers(options: { includeDeleted?: boolean } = {}): TrackerSnapshot[] {
     const records = options.includeDeleted ? this.state.allTrackers() : this.state.liveTrackers();
@@ -253,6 +264,7 @@ export class PersonalizeEmulator {
       record('UnknownOperationException');
       throw new ServiceError('UnknownOperationException', `Unknown operation ${operation}`);
     }
+    await Promise.all(this.holds.map((hold) => hold.pass(operation, input)));
     const fault = this.faults.decide(operation);
     if (fault.latencyMs > 0) await new Promise(resolve => setTimeout(resolve, fault.latencyMs));
     if (fault.error && !fault.afterApply) {
@@ -299,5 +311,40 @@ export class PersonalizeEmulator {
       version: t.version,
       lastModified: t.lastModified,
     };
+  }
+}
+
+/** A call held by PersonalizeEmulator.holdCall. */
+export interface HeldCall {
+  /** Resolves when the held call has arrived (and waits). */
+  readonly reached: Promise<void>;
+  /** Lets the held call go on. */
+  release(): void;
+}
+
+class CallHold implements HeldCall {
+  public readonly reached: Promise<void>;
+  private readonly released: Promise<void>;
+  private arrive!: () => void;
+  private letGo!: () => void;
+  private remaining: number;
+
+  constructor(private readonly operation: string, private readonly matches: (input: JsonObject) => boolean, nth: number) {
+    this.remaining = nth;
+    this.reached = new Promise((resolve) => { this.arrive = resolve; });
+    this.released = new Promise((resolve) => { this.letGo = resolve; });
+  }
+
+  public release(): void {
+    this.letGo();
+  }
+
+  /** Waits if this is the held call. */
+  public async pass(operation: string, input: JsonObject): Promise<void> {
+    if (operation !== this.operation || this.remaining <= 0 || !this.matches(input) || --this.remaining > 0) {
+      return;
+    }
+    this.arrive();
+    await this.released;
   }
 }
