@@ -3,8 +3,8 @@ import { claim } from './claim';
 import { DeploymentFailure } from './deployment-failure';
 import { isAlreadyExists, isInUse, isTransient } from './errors';
 import { logStep } from './log';
-import { foreignTrackerInDatasetGroup, nameTaken } from './messages';
-import { isAdoptable, isOwn, Owner, Ownership, ownershipOf, ownershipProof } from './ownership';
+import { foreignTrackerInDatasetGroup, madeByAnotherRequest, nameTaken } from './messages';
+import { isAdoptable, isOwn, madeMeanwhile, Owner, Ownership, ownershipOf, ownershipProof } from './ownership';
 import { DesiredTracker } from './properties';
 import { callOptions, Step, waitOrGiveUp } from './step';
 import {
@@ -124,6 +124,9 @@ async function resolveConflict(step: Step, owner: Owner, desired: DesiredTracker
     if (ownership === Ownership.CURRENT) {
       // The tracker being replaced: only the update deletes it, and only when it may.
       return undefined;
+    }
+    if (madeMeanwhile(step, tracker)) {
+      throw new DeploymentFailure(madeByAnotherRequest(tracker.name, arn));
     }
     logStep({ requestType: step.requestType, step: 'deleting-leftover', eventTrackerArn: arn, status: inTheWay.status });
     await requestDeletion(step, arn);

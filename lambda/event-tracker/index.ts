@@ -49,7 +49,7 @@ export async function isComplete(event: IsCompleteRequest, context: Context): Pr
 /** The client's retries and every call are bounded by the invocation's deadline. */
 function stepFor(event: OnEventRequest, context: Context, maxAttempts: number): Step {
   const deadline = Deadline.fromContext(context);
-  return { client: createPersonalizeClient(maxAttempts, deadline), deadline, requestType: event.RequestType };
+  return { client: createPersonalizeClient(maxAttempts, deadline), deadline, requestType: event.RequestType, startedAt: Date.now() };
 }
 
 function physicalIdOf(event: OnEventRequest): string | undefined {

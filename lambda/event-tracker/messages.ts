@@ -13,6 +13,12 @@ export function nameTaken(name: string, trackerArn: string, datasetGroupArn: str
     + 'Set another eventTrackerName, or omit it to get a generated one.';
 }
 
+export function madeByAnotherRequest(trackerName: string | undefined, trackerArn: string): string {
+  return `Event tracker '${trackerName}' (${trackerArn}) carries this resource's ownership tag, but another request for this resource created it while this one ran `
+    + '(a second delivery of a request, or CloudFormation\'s rollback): CloudFormation may hold it, so this request stops here without deleting it. '
+    + 'If the stack operation failed, deploy again.';
+}
+
 export function managedElsewhere(trackerArn: string, proof: string | undefined): string {
   const stack = proof?.split('/')[0];
   return `Event tracker ${trackerArn} carries the ownership tag of another resource${stack ? ` (of stack '${stack}')` : ''}, so this stack leaves it untouched. Remove it from this stack, or from the other one first.`;

@@ -103,6 +103,17 @@ export function classify(owner: Owner, arn: string, tags: ReadonlyMap<string, st
   return proofFlags(owner, tags).has(ProofFlag.KEEP) ? Ownership.KEPT : Ownership.LEFTOVER;
 }
 
+/**
+ * Whether a tracker of this resource that is not its physical id was created after this invocation
+ * began: then another request of the same resource made it meanwhile (CloudFormation's rollback,
+ * while a second delivery of the update that failed still runs), and CloudFormation may hold it now.
+ * Such a tracker is never deleted as a leftover: the request fails instead. Unknown times count as
+ * older, as leftovers of earlier attempts always are.
+ */
+export function madeMeanwhile(step: { readonly startedAt: number }, tracker: { readonly creationDateTime?: Date }): boolean {
+  return (tracker.creationDateTime?.getTime() ?? -Infinity) >= step.startedAt;
+}
+
 /** Whether the tracker may be adopted when it is exactly the one asked for. */
 export function isAdoptable(ownership: Ownership | undefined): boolean {
   return ownership === Ownership.LEFTOVER || ownership === Ownership.KEPT || ownership === Ownership.CURRENT;

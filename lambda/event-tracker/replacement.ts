@@ -1,9 +1,9 @@
 import { EventTrackerSummary } from '@aws-sdk/client-personalize';
 import { deleteAndWaitUntilGone } from './delete-tracker';
 import { DeploymentFailure } from './deployment-failure';
-import { logStep } from './log';
-import { foreignTrackerInDatasetGroup, nameTaken } from './messages';
-import { isAdoptable, isOwn, Owner, Ownership, ownershipOf } from './ownership';
+import { logStep, logWarning } from './log';
+import { foreignTrackerInDatasetGroup, madeByAnotherRequest, nameTaken } from './messages';
+import { isAdoptable, isOwn, madeMeanwhile, Owner, Ownership, ownershipOf } from './ownership';
 import { DesiredTracker, PreviousTracker } from './properties';
 import { Step, waitOrGiveUp } from './step';
 import { describeTracker, findTrackerInDatasetGroup, findTrackerNamed, isDeleting, requestDeletion, Tracker, TrackerStatus } from './trackers';
@@ -61,6 +61,9 @@ async function lookAtTargetSlot(
         ? foreignTrackerInDatasetGroup(desired.datasetGroupArn, summary.name, arn)
         : nameTaken(desired.name, arn, (await describeTracker(step, arn))?.datasetGroupArn));
     }
+    if (tracker && madeMeanwhile(step, tracker)) {
+      throw new DeploymentFailure(madeByAnotherRequest(tracker.name, arn));
+    }
     toDelete.push(arn);
   }
   for (const arn of toDelete) {
@@ -95,8 +98,17 @@ export async function removeLeftoverOfFailedProperties(
     return;
   }
   if ((await ownershipOf(step, owner, occupant.eventTrackerArn)) === Ownership.LEFTOVER) {
-    logStep({ requestType: step.requestType, step: 'deleting-leftover-of-failed-update', eventTrackerArn: occupant.eventTrackerArn, status: occupant.status });
     const inTheWay = occupant.name === desired.name || previous.datasetGroupArn === desired.datasetGroupArn;
+    if (madeMeanwhile(step, occupant)) {
+      // The tracker under the old properties is younger than this request: not a leftover, but the
+      // one CloudFormation's rollback made while this request is a late delivery of the failed update.
+      if (inTheWay) {
+        throw new DeploymentFailure(madeByAnotherRequest(occupant.name, occupant.eventTrackerArn));
+      }
+      logWarning({ requestType: step.requestType, step: 'not-deleting-tracker-made-meanwhile', eventTrackerArn: occupant.eventTrackerArn, reason: madeByAnotherRequest(occupant.name, occupant.eventTrackerArn) });
+      return;
+    }
+    logStep({ requestType: step.requestType, step: 'deleting-leftover-of-failed-update', eventTrackerArn: occupant.eventTrackerArn, status: occupant.status });
     if (inTheWay) {
       await deleteAndWaitUntilGone(step, occupant.eventTrackerArn);
     } else {

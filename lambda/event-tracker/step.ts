@@ -7,6 +7,8 @@ export interface Step {
   readonly client: PersonalizeClient;
   readonly deadline: Deadline;
   readonly requestType: string;
+  /** When this invocation began (the handler's clock, ms): see madeMeanwhile in ownership.ts. */
+  readonly startedAt: number;
 }
 
 /** Options for every SDK call: the call is aborted when the invocation's deadline comes. */

@@ -157,6 +157,36 @@ describe.each(['id', 'name'] as const)('with %s-style tracker ARNs', (trackerArn
       expect(second.result).toEqual(first.result);
       s.expectRemaining(stack.physicalResourceId);
     });
+
+    // Found by the soak (seed 1167240561): the update fails at once and CloudFormation's rollback creates
+    // the tracker again (it was deleted out of band), while the update's second delivery, started before,
+    // still runs: it took the rollback's new tracker for a leftover of its own and deleted it, and the
+    // stack ended UPDATE_ROLLBACK_FAILED. The second delivery's create is held until the rollback's is made.
+    // With name-style ARNs the new tracker has the old one's ARN: the second delivery takes it for the
+    // physical id's, deletes nothing, and waits for it until its Lambda timeout (20 s here).
+    const idStyleOnly = trackerArnStyle === 'id' ? test : test.skip;
+    idStyleOnly('a failed update\'s second delivery never deletes the tracker the rollback made meanwhile', async () => {
+      const s = await start();
+      const books = s.emulator.createDatasetGroup('books');
+      s.emulator.createForeignTracker({ name: 'likes', datasetGroupArn: s.emulator.createDatasetGroup('music') });
+      const stack = s.newStack();
+      await stack.create(s.props({ EventTrackerName: 'plays', DatasetGroupArn: books }));
+      s.emulator.deleteTrackerBehindTheStacksBack(stack.physicalResourceId!);
+      const secondDelivery = s.emulator.holdCall('CreateEventTracker', (input) => input.name === 'likes', 2);
+
+      // The new name is taken: the update fails, and CloudFormation rolls back.
+      const updating = stack.update(s.props({ EventTrackerName: 'likes', DatasetGroupArn: books }), { duplicateDeliveryAfterMs: 0 });
+      await secondDelivery.reached;
+      await until(() => s.liveTrackers().some((tracker) => tracker.name === 'plays'));
+      secondDelivery.release();
+      const result = await updating;
+
+      expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+      expect(s.liveTrackers().filter((tracker) => !tracker.foreign).map((tracker) => [tracker.arn, tracker.name, tracker.status]))
+        .toEqual([[stack.physicalResourceId, 'plays', 'ACTIVE']]);
+      expect(s.emulator.callCount('DeleteEventTracker')).toBe(0);
+      s.expectRemaining(stack.physicalResourceId);
+    });
   });
 
   describe('5. read-after-write lag (Describe and List miss a new tracker for 9 s, past the 7 s it takes to turn ACTIVE)', () => {
@@ -258,3 +288,12 @@ describe.each(['id', 'name'] as const)('with %s-style tracker ARNs', (trackerArn
     });
   });
 });
+
+/** Resolves once `condition` holds, looking every millisecond (fails the test after 2 s). */
+async function until(condition: () => boolean): Promise<void> {
+  const giveUpAt = Date.now() + 2_000;
+  while (!condition()) {
+    if (Date.now() > giveUpAt) throw new Error('the condition never held');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}

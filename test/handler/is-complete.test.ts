@@ -12,7 +12,7 @@ const client = new PersonalizeClient({ region: 'us-east-1' });
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Shop/0a1b2c3d-0000-0000-0000-000000000000';
 
 function stepFor(requestType: string): Step {
-  return { client, deadline: Deadline.fromContext({ getRemainingTimeInMillis: () => 60_000 }), requestType };
+  return { client, deadline: Deadline.fromContext({ getRemainingTimeInMillis: () => 60_000 }), requestType, startedAt: Date.now() };
 }
 
 function request(requestType: 'Create' | 'Update' | 'Delete', extra: Record<string, unknown> = {}): IsCompleteRequest {
