@@ -1,5 +1,6 @@
 import { CreateEventTrackerCommand, DeleteDatasetGroupCommand, DescribeEventTrackerCommand } from '@aws-sdk/client-personalize';
 import { failureReasons, Scenario, tags } from './harness';
+import { preciseNow } from '../helpers/precise-clock';
 
 let scenario: Scenario;
 beforeEach(async () => {
@@ -220,6 +221,10 @@ describe('delete', () => {
   });
 
   test('while the tracker is still being created waits, then deletes it', async () => {
+    await scenario.emulator.stop();
+    // In AWS time: 30 s in progress, so onEvent's first DeleteEventTracker meets the tracker still being
+    // created even on a busy machine (with the default 7 s, an 80 ms stall let it find the tracker ACTIVE).
+    scenario = await Scenario.start({ timings: { trackerCreateInProgressMs: 300 } });
     const { eventTrackerArn } = await scenario.client.send(new CreateEventTrackerCommand({ name: 'shop-clicks', datasetGroupArn: scenario.groupArn }));
     const stack = scenario.newStack();
 
@@ -233,8 +238,17 @@ describe('delete', () => {
 
   test('after a create that timed out cleans up in the rollback', async () => {
     await scenario.emulator.stop();
-    // In AWS time: 30 s in progress, against a Provider that gives up after 20 s.
-    scenario = await Scenario.start({ timings: { trackerCreateInProgressMs: 300 } });
+    // In AWS time: 30 s in progress, against a Provider that gives up after 20 s. The Provider counts
+    // polls, not time, and on a busy machine its polls took longer than the 30 s: so Personalize's
+    // clock stands still until the rollback's DeleteEventTracker, which then waits for the creation.
+    const clock = { frozenAt: undefined as number | undefined };
+    scenario = await Scenario.start({ timings: { trackerCreateInProgressMs: 300 }, clock: () => clock.frozenAt ?? preciseNow() });
+    clock.frozenAt = preciseNow();
+    const rollbackDelete = scenario.emulator.holdCall('DeleteEventTracker');
+    void rollbackDelete.reached.then(() => {
+      clock.frozenAt = undefined;
+      rollbackDelete.release();
+    });
     const stack = scenario.newStack({ totalTimeout: 200 });
 
     const result = await stack.create(scenario.props());
