@@ -26,9 +26,13 @@ export const ResourcePropertyKey = {
   TAKE_OVER_EVENT_TRACKER_ARN: 'TakeOverEventTrackerArn',
 } as const;
 
-/** The values of ResourcePropertyKey.REMOVAL_POLICY: a kept tracker, and DESTROY chosen explicitly. */
+/**
+ * The values of ResourcePropertyKey.REMOVAL_POLICY: a kept tracker, DESTROY chosen explicitly, and
+ * kept except when the stack operation that brought it in rolls back (CloudFormation's RetainExceptOnCreate).
+ */
 export const RETAIN = 'Retain';
 export const DESTROY = 'Destroy';
+export const RETAIN_EXCEPT_ON_CREATE = 'RetainExceptOnCreate';
 
 /** Keys of the Data the handler returns, read with Fn::GetAtt. */
 export const AttributeKey = {

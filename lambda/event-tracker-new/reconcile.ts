@@ -1,0 +1,132 @@
+import { act } from './act';
+import { Answer, decide, Step } from './decide';
+import { isTransient } from './errors';
+import { logStep } from './log';
+import { Observation } from './observation';
+import { Io, observe, statusOf, withTracker } from './observe';
+import type { Request } from './request';
+import type { Deadline } from './timing';
+import { scaled } from './timing';
+
+/** isComplete's outcome: not yet (the Provider asks again), or done (a Delete answers without a tracker). */
+export type Outcome = { readonly complete: false } | { readonly complete: true; readonly answer?: Answer };
+
+/** A failure for the person deploying: CloudFormation shows the message as the status reason. */
+export class DeploymentFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeploymentFailure';
+    this.stack = `${this.name}: ${message}`;
+  }
+}
+
+/** Enough for the longest path (look, fence, delete, create, tag, untag...) several times over. */
+const MAX_STEPS = 40;
+/**
+ * When this invocation looks again at a tracker it created itself, instead of leaving it to the
+ * Provider's next poll: most trackers settle within seconds, and this invocation knows the tracker
+ * is its own without reading its tags again. After the early looks, every query interval.
+ */
+const LOOKS_AFTER_CREATE_MS = [1_000, 3_500];
+const QUERY_INTERVAL_MS = 5_000;
+/** Between looks at a tracker this invocation asked Personalize to delete. */
+const LOOK_AFTER_DELETE_MS = 2_000;
+
+/**
+ * Observe, decide, act, until the request is done or must wait: the only code that changes
+ * anything, and only ever the change the decision names.
+ */
+export async function reconcile(request: Request, io: Io, deadline: Deadline): Promise<Outcome> {
+  let seen: Observation = {};
+  const settling = new Map<string, { since: number; created: boolean; seen: boolean; looks: number }>();
+  try {
+    for (let steps = 0; steps < MAX_STEPS; steps++) {
+      const step = decide(request, seen);
+      log(request, step);
+      switch (step.kind) {
+        case 'look':
+          seen = await observe(step.look, request, seen, io);
+          break;
+        case 'change':
+          seen = await act(step.change, request, seen, io);
+          if (step.change.kind === 'create' && seen.inGroup) {
+            settling.set(seen.inGroup.arn, { since: Date.now(), created: true, seen: false, looks: 0 });
+          } else if (step.change.kind === 'delete') {
+            settling.set(step.change.arn, { since: Date.now(), created: false, seen: true, looks: 0 });
+          }
+          break;
+        case 'done':
+          return { complete: true, answer: step.answer };
+        case 'fail':
+          if (step.cleanup) {
+            await act(step.cleanup, request, seen, io).catch((error) => logStep({ requestType: request.type, step: 'cleanup-failed', error: String(error) }));
+          }
+          throw new DeploymentFailure(step.reason);
+        case 'wait': {
+          const settlingTracker = step.arn === undefined ? undefined : settling.get(step.arn);
+          if (!settlingTracker) {
+            return { complete: false };
+          }
+          const lookAt = settlingTracker.since + scaled(nextLookAfter(settlingTracker));
+          if (lookAt >= Date.now() + deadline.remainingMs()) {
+            return { complete: false };
+          }
+          await deadline.sleepUntil(lookAt);
+          settlingTracker.looks++;
+          seen = await lookAgain(step.arn!, settlingTracker, seen, io);
+          break;
+        }
+      }
+    }
+    return { complete: false };
+  } catch (error) {
+    if (isTransient(error)) {
+      // Throttled, 5xx or unanswered: nothing is decided on what was not seen. The Provider asks again.
+      logStep({ requestType: request.type, step: 'not-known-yet', error: String((error as Error).name) });
+      return { complete: false };
+    }
+    throw error;
+  }
+}
+
+function nextLookAfter(tracker: { created: boolean; looks: number }): number {
+  if (!tracker.created) {
+    return LOOK_AFTER_DELETE_MS * (tracker.looks + 1);
+  }
+  const early = LOOKS_AFTER_CREATE_MS[tracker.looks];
+  return early ?? LOOKS_AFTER_CREATE_MS[LOOKS_AFTER_CREATE_MS.length - 1] + QUERY_INTERVAL_MS * (tracker.looks - LOOKS_AFTER_CREATE_MS.length + 1);
+}
+
+/** The status of a tracker this invocation created or deleted; its tags are known already. */
+async function lookAgain(arn: string, settling: { created: boolean; seen: boolean }, seen: Observation, io: Io): Promise<Observation> {
+  const now = await statusOf(io, arn);
+  if (!now) {
+    // Right after CreateEventTracker, Personalize may not show the tracker yet (read-after-write lag).
+    return settling.created && !settling.seen ? seen : withTracker(seen, arn, null);
+  }
+  settling.seen = true;
+  const before = [seen.physical, seen.inGroup, seen.named, seen.takeOver].find((tracker) => tracker?.arn === arn);
+  return before ? withTracker(seen, arn, { ...before, status: now.status }) : seen;
+}
+
+function log(request: Request, step: Step): void {
+  const fields: Record<string, string | undefined> = { requestType: request.type, step: step.kind };
+  switch (step.kind) {
+    case 'look':
+      Object.assign(fields, { at: step.look.at, eventTrackerArn: 'arn' in step.look ? step.look.arn : undefined });
+      break;
+    case 'change':
+      Object.assign(fields, { change: step.change.kind, why: step.why, eventTrackerArn: 'arn' in step.change ? step.change.arn : undefined });
+      break;
+    case 'wait':
+      Object.assign(fields, { why: step.why, eventTrackerArn: step.arn });
+      break;
+    case 'done':
+      Object.assign(fields, { eventTrackerArn: step.answer?.arn });
+      break;
+    case 'fail':
+      Object.assign(fields, { reason: step.reason });
+      break;
+  }
+  logStep(fields as { requestType: string; step: string });
+}
