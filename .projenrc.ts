@@ -62,6 +62,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk@^2',
     'esbuild@^0.28',
     '@aws-sdk/client-personalize@^3',
+    '@aws-sdk/client-cloudformation@^3.1138.0',
     '@aws-sdk/client-personalize-events@^3',
     '@smithy/core@^3',
     'aws-sdk-client-mock@^4.1',

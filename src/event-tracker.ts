@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { defaultEventTrackerName } from './private/default-name';
 import { eventTrackerMetric } from './private/event-tracker-metric-query';
 import { EventTrackerProvider, SERVICE_TIMEOUT } from './private/event-tracker-provider';
-import { AttributeKey, DESTROY, EVENT_TRACKER_RESOURCE_TYPE, ResourcePropertyKey, RETAIN } from './private/handler-contract';
+import { AttributeKey, DESTROY, EVENT_TRACKER_RESOURCE_TYPE, ResourcePropertyKey, RETAIN, RETAIN_EXCEPT_ON_CREATE } from './private/handler-contract';
 import { claimDatasetGroup } from './private/one-tracker-per-dataset-group';
 import { validateEventTrackerProps, validateRemovalPolicy, validateTags } from './private/validate-event-tracker-props';
 
@@ -228,9 +228,10 @@ export interface EventTrackerProps {
 
   /**
    * What happens to the tracker when it leaves the stack (removed, stack deleted, or replaced).
-   * `RETAIN` keeps it, and its trackingId keeps working; the stack releases it (removes its ownership
-   * tag), so that another stack may take it over. `SNAPSHOT` and `RETAIN_ON_UPDATE_OR_DELETE` are
-   * not supported.
+   * `RETAIN` keeps it, and its trackingId keeps working; the stack releases it (marks its ownership
+   * tag released), so that another stack may take it over. `RETAIN_ON_UPDATE_OR_DELETE` keeps it
+   * too, except when the stack operation that created it rolls back (CloudFormation's
+   * RetainExceptOnCreate). `SNAPSHOT` is not supported.
    *
    * @default - RemovalPolicy.RETAIN with `takeOverEventTrackerArn`, else RemovalPolicy.DESTROY
    */
@@ -356,17 +357,15 @@ export class EventTracker extends EventTrackerBase implements ITaggable {
   }
 
   private renderRemovalPolicy(resource: CfnResource): string | undefined {
-    if (this.isRetained(resource)) {
+    // A Retain someone set on the CfnResource directly counts too (CloudFormation then keeps it as well).
+    if (this.removalPolicy === RemovalPolicy.RETAIN || resource.cfnOptions.deletionPolicy === CfnDeletionPolicy.RETAIN
+      || resource.cfnOptions.updateReplacePolicy === CfnDeletionPolicy.RETAIN) {
       return RETAIN;
     }
+    if (this.removalPolicy === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE) {
+      return RETAIN_EXCEPT_ON_CREATE;
+    }
     return this.removalPolicyChosen ? DESTROY : undefined;
-  }
-
-  /** RETAIN, or a policy someone set on the CfnResource directly (then CloudFormation keeps it too). */
-  private isRetained(resource: CfnResource): boolean {
-    return this.removalPolicy !== RemovalPolicy.DESTROY
-      || resource.cfnOptions.deletionPolicy === CfnDeletionPolicy.RETAIN
-      || resource.cfnOptions.updateReplacePolicy === CfnDeletionPolicy.RETAIN;
   }
 }
 

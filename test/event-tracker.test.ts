@@ -125,8 +125,8 @@ describe('new EventTracker', () => {
     new EventTracker(stack, 'Tracker', { datasetGroup });
 
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.onEvent', Runtime: 'nodejs24.x', Timeout: 600 });
-    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.isComplete', Runtime: 'nodejs24.x', Timeout: 60 });
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.onEvent', Runtime: 'nodejs24.x', Timeout: 60 });
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.isComplete', Runtime: 'nodejs24.x', Timeout: 180 });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' });
   });
@@ -213,7 +213,9 @@ describe('new EventTracker', () => {
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] },
       });
-      expect(statements).toHaveLength(4);
+      // DescribeStacks of its own stack only: a rollback is told from a deployment, a late request changes nothing.
+      expect(statements).toContainEqual({ Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } });
+      expect(statements).toHaveLength(5);
       expect(JSON.stringify(statements)).not.toContain('arn:aws:');
     });
 
@@ -286,11 +288,11 @@ describe('new EventTracker', () => {
       expect(() => tracker.applyRemovalPolicy(RemovalPolicy.SNAPSHOT)).toThrow(/removalPolicy SNAPSHOT is not supported/);
     });
 
-    test('fails for RETAIN_ON_UPDATE_OR_DELETE, which the handler cannot tell apart from RETAIN', () => {
-      expect(() => new EventTracker(stack, 'Tracker', { datasetGroup, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE }))
-        .toThrow(/removalPolicy RETAIN_ON_UPDATE_OR_DELETE is not supported: .*rolled-back first deployment.*Use RemovalPolicy.RETAIN .* or RemovalPolicy.DESTROY/);
-      const tracker = new EventTracker(stack, 'Other', { datasetGroup: new CfnDatasetGroup(stack, 'OtherGroup', { name: 'other' }) });
-      expect(() => tracker.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE)).toThrow(/removalPolicy RETAIN_ON_UPDATE_OR_DELETE is not supported/);
+    test('RETAIN_ON_UPDATE_OR_DELETE is passed on as CloudFormation\'s RetainExceptOnCreate, for the handler', () => {
+      new EventTracker(stack, 'Tracker', { datasetGroup, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
+      const template = Template.fromStack(stack);
+      template.hasResource(EVENT_TRACKER, { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+      expect(trackerProperties(template).RemovalPolicy).toBe('RetainExceptOnCreate');
     });
   });
 

@@ -1,57 +1,64 @@
-import type { CloudFormationCustomResourceUpdateEvent, Context } from 'aws-lambda';
-import { checkCompletion } from './is-complete';
+import { PersonalizeClient } from '@aws-sdk/client-personalize';
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { logStep } from './log';
-import { onCreate } from './on-create';
-import { onDelete } from './on-delete';
-import { onUpdate } from './on-update';
-import { createPersonalizeClient } from './personalize-client';
-import { IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse } from './provider-types';
-import { Step } from './step';
+import { reconcile } from './reconcile';
+import { parseRequest } from './request';
+import { clientOptions } from './sdk-clients';
+import { StackStatusReader } from './stack-status';
 import { Deadline } from './timing';
+import { AttributeKey } from '../../src/private/handler-contract';
 
-/** onEvent has minutes: enough attempts that a throttled account still gets its tracker. */
-const ON_EVENT_MAX_ATTEMPTS = 8;
 /**
- * isComplete has one minute, and the Provider calls it again 5 s later anyway: few attempts, so
- * that even unanswered requests end in "not complete yet" rather than in a Lambda timeout.
+ * isComplete has minutes, and the Provider calls it again 5 s later anyway: few attempts per call,
+ * so that even unanswered calls end in "not complete yet" rather than in a Lambda timeout.
  */
-const IS_COMPLETE_MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 3;
 
-export async function onEvent(event: OnEventRequest, context: Context): Promise<OnEventResponse> {
-  const step = stepFor(event, context, ON_EVENT_MAX_ATTEMPTS);
-  logStep({ requestType: event.RequestType, step: 'received', logicalResourceId: event.LogicalResourceId, physicalResourceId: physicalIdOf(event) });
+/**
+ * Changes nothing: it checks the properties and answers from the request alone, so every delivery
+ * of a request gets the same answer and joins the one waiter execution the Provider names after
+ * the RequestId. A Create's physical id is then the RequestId until isComplete answers the tracker's ARN.
+ */
+export async function onEvent(event: CloudFormationCustomResourceEvent, _context: Context): Promise<{ PhysicalResourceId?: string }> {
+  const request = parseRequest(event);
+  logStep({ requestType: request.type, step: 'received', logicalResourceId: event.LogicalResourceId, physicalResourceId: request.physicalId });
+  return request.physicalId === undefined ? {} : { PhysicalResourceId: request.physicalId };
+}
+
+/** Does the work: called by the Provider's waiter until it answers complete, fails, or time runs out. */
+export interface IsCompleteResponse {
+  readonly IsComplete: boolean;
+  /** The framework spreads it over the event: the physical id CloudFormation gets is the tracker's ARN. */
+  readonly PhysicalResourceId?: string;
+  readonly Data?: Record<string, string>;
+}
+
+export async function isComplete(event: CloudFormationCustomResourceEvent, context: Context): Promise<IsCompleteResponse> {
+  const request = parseRequest(event);
+  const deadline = Deadline.fromContext(context);
+  const callOptions = () => ({ abortSignal: deadline.abortSignal() });
+  const personalize = new PersonalizeClient(clientOptions(MAX_ATTEMPTS, deadline));
+  const stack = new StackStatusReader(deadline, callOptions);
   try {
-    switch (event.RequestType) {
-      case 'Create':
-        return await onCreate(step, event);
-      case 'Update':
-        return await onUpdate(step, event as CloudFormationCustomResourceUpdateEvent);
-      case 'Delete':
-        return await onDelete(step, event);
+    const outcome = await reconcile(request, { personalize, stackStatus: (stackId) => stack.read(stackId), callOptions }, deadline);
+    if (!outcome.complete) {
+      return { IsComplete: false };
     }
+    const answer = outcome.answer;
+    return answer === undefined ? { IsComplete: true } : {
+      IsComplete: true,
+      PhysicalResourceId: answer.arn,
+      Data: {
+        [AttributeKey.TRACKING_ID]: answer.trackingId,
+        [AttributeKey.EVENT_TRACKER_ARN]: answer.arn,
+        [AttributeKey.EVENT_TRACKER_NAME]: answer.name,
+      },
+    };
   } catch (error) {
-    logStep({ requestType: event.RequestType, step: 'failed', physicalResourceId: physicalIdOf(event), error: (error as Error).message });
+    logStep({ requestType: request.type, step: 'failed', physicalResourceId: request.physicalId, error: (error as Error).message });
     throw error;
   } finally {
-    step.client.destroy();
+    personalize.destroy();
+    stack.destroy();
   }
-}
-
-export async function isComplete(event: IsCompleteRequest, context: Context): Promise<IsCompleteResponse> {
-  const step = stepFor(event, context, IS_COMPLETE_MAX_ATTEMPTS);
-  try {
-    return await checkCompletion(step, event);
-  } finally {
-    step.client.destroy();
-  }
-}
-
-/** The client's retries and every call are bounded by the invocation's deadline. */
-function stepFor(event: OnEventRequest, context: Context, maxAttempts: number): Step {
-  const deadline = Deadline.fromContext(context);
-  return { client: createPersonalizeClient(maxAttempts, deadline), deadline, requestType: event.RequestType, startedAt: Date.now() };
-}
-
-function physicalIdOf(event: OnEventRequest): string | undefined {
-  return event.RequestType === 'Create' ? undefined : event.PhysicalResourceId;
 }

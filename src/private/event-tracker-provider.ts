@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { ArnFormat, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,8 +8,9 @@ import { Construct, IConstruct } from 'constructs';
 import { addNagSuppressions } from './nag-suppressions';
 
 /**
- * Poll interval of the Provider's isComplete. Trackers usually turn ACTIVE within a minute; onEvent
- * already looks twice in its first seconds, so this only bounds the delay for slower ones.
+ * Poll interval of the Provider's isComplete. Trackers usually turn ACTIVE within a minute, and
+ * isComplete looks again by itself at a tracker it has just created, so this only bounds the delay
+ * for slower ones.
  */
 export const QUERY_INTERVAL = Duration.seconds(5);
 export const TOTAL_TIMEOUT = Duration.minutes(20);
@@ -18,8 +19,13 @@ export const TOTAL_TIMEOUT = Duration.minutes(20);
  * one `dataset-group/*` ARN keeps the policy under IAM's 10,240-character limit for a role.
  */
 export const MAX_LISTED_DATASET_GROUPS = 40;
-/** Long enough for onEvent to wait out the deletion of a replaced tracker. */
-export const ON_EVENT_TIMEOUT = Duration.minutes(10);
+/** onEvent only checks the properties. */
+export const ON_EVENT_TIMEOUT = Duration.minutes(1);
+/**
+ * isComplete does the work, and keeps looking at a tracker it has just created or deleted while
+ * its time allows: most settle within a minute, and one invocation then carries them through.
+ */
+export const IS_COMPLETE_TIMEOUT = Duration.minutes(3);
 /** CloudFormation gives up after this instead of its default hour, even if a handler crashed. */
 export const SERVICE_TIMEOUT = Duration.minutes(35);
 
@@ -82,6 +88,8 @@ export class EventTrackerProvider extends Construct {
     role.addToPrincipalPolicy(this.datasetGroupStatement);
     // ListEventTrackers supports no resource-level permission.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['personalize:ListEventTrackers'], resources: ['*'] }));
+    // The stack's own status: a rollback is not a deployment, and a late request changes nothing.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [Aws.STACK_ID] }));
 
     const code = lambda.Code.fromAsset(HANDLER_ASSET);
     const handlerFunction = (functionId: string, handler: string, timeout: Duration, description: string) => new lambda.Function(this, functionId, {
@@ -98,9 +106,9 @@ export class EventTrackerProvider extends Construct {
       logGroup,
     });
     const onEventHandler = handlerFunction('OnEventHandler', 'index.onEvent', ON_EVENT_TIMEOUT,
-      'Personalize event tracker custom resource: CreateEventTracker / DeleteEventTracker');
-    const isCompleteHandler = handlerFunction('IsCompleteHandler', 'index.isComplete', Duration.minutes(1),
-      'Personalize event tracker custom resource: waits for ACTIVE, or for the deletion');
+      'Personalize event tracker custom resource: checks the request');
+    const isCompleteHandler = handlerFunction('IsCompleteHandler', 'index.isComplete', IS_COMPLETE_TIMEOUT,
+      'Personalize event tracker custom resource: creates, changes and deletes the tracker, and waits for it');
 
     // Roles for the framework's functions (one for onEvent, one shared by isComplete and onTimeout,
     // instead of one each), logging to the provider's log group without a managed policy.

@@ -29,11 +29,6 @@ function removalPolicyProblems(removalPolicy: RemovalPolicy, takeOverEventTracke
   if (removalPolicy === RemovalPolicy.SNAPSHOT) {
     return ['removalPolicy SNAPSHOT is not supported: an event tracker has no snapshot. Use RemovalPolicy.DESTROY or RemovalPolicy.RETAIN.'];
   }
-  if (removalPolicy === RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE) {
-    return ['removalPolicy RETAIN_ON_UPDATE_OR_DELETE is not supported: the handler implements the retention itself and cannot tell '
-      + 'the Delete of a rolled-back first deployment from a later one. Use RemovalPolicy.RETAIN (a failed first deployment then keeps the tracker, '
-      + 'as CloudFormation\'s Retain does; deploy again with takeOverEventTrackerArn) or RemovalPolicy.DESTROY.'];
-  }
   if (removalPolicy === RemovalPolicy.DESTROY && takeOverEventTrackerArn !== undefined) {
     return ['removalPolicy DESTROY cannot go with takeOverEventTrackerArn: a take-over keeps the tracker, so that a rolled-back first deployment cannot delete it. '
       + 'Deploy the take-over with the default removal policy (RETAIN); once it is deployed, remove takeOverEventTrackerArn and set removalPolicy DESTROY to have the tracker deleted with the stack.'];

@@ -1,11 +1,11 @@
-import { Change, decide, Look } from '../../lambda/event-tracker-new/decide';
-import { isAwaited } from '../../lambda/event-tracker-new/stack-phase';
-import { Observation, Tracker } from '../../lambda/event-tracker-new/observation';
-import { known, withTracker } from '../../lambda/event-tracker-new/observe';
-import { claimOf, Flag, Owner, proofValue } from '../../lambda/event-tracker-new/proof';
-import type { Declared, Lenient, Removal, Request } from '../../lambda/event-tracker-new/request';
-import { OWNERSHIP_TAG_KEY } from '../../src/private/handler-contract';
 import { SmallWorld, WorldTracker } from './small-world';
+import { Change, decide, Look } from '../../lambda/event-tracker/decide';
+import { Observation, Tracker } from '../../lambda/event-tracker/observation';
+import { known, withTracker } from '../../lambda/event-tracker/observe';
+import { claimOf, Flag, Owner, proofValue } from '../../lambda/event-tracker/proof';
+import type { Declared, Lenient, Removal, Request } from '../../lambda/event-tracker/request';
+import { isAwaited } from '../../lambda/event-tracker/stack-phase';
+import { OWNERSHIP_TAG_KEY } from '../../src/private/handler-contract';
 
 /**
  * The exhaustive check of the decision function: every request type and property change, over every
@@ -77,7 +77,8 @@ function* onlyPhysical(all: Generator<Spec[]>): Generator<Spec[]> {
 }
 
 function variants(id: string, names: readonly string[], g: string): Spec[] {
-  return names.flatMap((name) => STATUSES.flatMap((status) => OTHER_CLAIMS.map((claim) => ({ arn: arnOf(id), name, group: group(g), status, claim }))));
+  return names.flatMap((name) => STATUSES.flatMap((status) => OTHER_CLAIMS.map((claim) => (
+    { arn: arnOf(id), name, group: group(g), status, claim }))));
 }
 
 export interface Case {
@@ -172,7 +173,8 @@ export function run(request: Request, world: SmallWorld): Run {
 function lookInto(world: SmallWorld, request: Request, seen: Observation, look: Look): Observation {
   const describe = (arn: string): Tracker | null => {
     const t = world.trackers.get(arn);
-    return t ? { arn, name: t.name, status: t.status, details: { datasetGroupArn: t.datasetGroupArn, trackingId: t.trackingId, claim: claimOf(THIS, t.tags), tags: new Map(t.tags) } } : null;
+    if (!t) return null;
+    return { arn, name: t.name, status: t.status, details: { datasetGroupArn: t.datasetGroupArn, trackingId: t.trackingId, claim: claimOf(THIS, t.tags), tags: new Map(t.tags) } };
   };
   const listed = (matches: (t: WorldTracker) => boolean) => {
     const t = [...world.trackers.values()].find(matches);

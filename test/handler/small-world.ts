@@ -1,5 +1,5 @@
 import type { PersonalizeClient } from '@aws-sdk/client-personalize';
-import type { Io } from '../../lambda/event-tracker-new/observe';
+import type { Io } from '../../lambda/event-tracker/observe';
 
 /** A tracker of the small world: Personalize's facts about it. */
 export interface WorldTracker {
@@ -60,7 +60,8 @@ export class SmallWorld {
   }
 
   public io(): Io {
-    const personalize = { send: async (command: { constructor: { name: string }; input: any }) => this.call(command.constructor.name, command.input) };
+    const send = async (command: { constructor: { name: string }; input: any }) => this.call(command.constructor.name, command.input);
+    const personalize = { send };
     return {
       personalize: personalize as unknown as PersonalizeClient,
       stackStatus: async () => this.stackStatus,
@@ -76,7 +77,9 @@ export class SmallWorld {
     switch (operation) {
       case 'DescribeEventTrackerCommand':
         if (!tracker) throw ERROR('ResourceNotFoundException');
-        return { eventTracker: { eventTrackerArn: tracker.arn, name: tracker.name, datasetGroupArn: tracker.datasetGroupArn, status: tracker.status, trackingId: tracker.trackingId } };
+        return {
+          eventTracker: { eventTrackerArn: tracker.arn, name: tracker.name, datasetGroupArn: tracker.datasetGroupArn, status: tracker.status, trackingId: tracker.trackingId },
+        };
       case 'ListTagsForResourceCommand':
         if (!tracker) throw ERROR('ResourceNotFoundException');
         return { tags: [...tracker.tags].map(([tagKey, tagValue]) => ({ tagKey, tagValue })) };
