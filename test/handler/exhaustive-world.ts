@@ -174,7 +174,8 @@ function lookInto(world: SmallWorld, request: Request, seen: Observation, look: 
   const describe = (arn: string): Tracker | null => {
     const t = world.trackers.get(arn);
     if (!t) return null;
-    return { arn, name: t.name, status: t.status, details: { datasetGroupArn: t.datasetGroupArn, trackingId: t.trackingId, claim: claimOf(THIS, t.tags), tags: new Map(t.tags) } };
+    const details = { datasetGroupArn: t.datasetGroupArn, trackingId: t.trackingId, claim: claimOf(THIS, t.tags), tags: new Map(t.tags) };
+    return { arn, name: t.name, status: t.status, details };
   };
   const listed = (matches: (t: WorldTracker) => boolean) => {
     const t = [...world.trackers.values()].find(matches);

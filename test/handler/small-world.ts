@@ -77,9 +77,8 @@ export class SmallWorld {
     switch (operation) {
       case 'DescribeEventTrackerCommand':
         if (!tracker) throw ERROR('ResourceNotFoundException');
-        return {
-          eventTracker: { eventTrackerArn: tracker.arn, name: tracker.name, datasetGroupArn: tracker.datasetGroupArn, status: tracker.status, trackingId: tracker.trackingId },
-        };
+        const { arn: eventTrackerArn, name, datasetGroupArn, status, trackingId } = tracker;
+        return { eventTracker: { eventTrackerArn, name, datasetGroupArn, status, trackingId } };
       case 'ListTagsForResourceCommand':
         if (!tracker) throw ERROR('ResourceNotFoundException');
         return { tags: [...tracker.tags].map(([tagKey, tagValue]) => ({ tagKey, tagValue })) };
