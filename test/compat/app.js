@@ -44,5 +44,11 @@ acknowledge({
   id: 'AwsSolutions-IAM5[Resource::*]',
   reason: 'personalize:PutEvents supports no resource-level permission (EventTracker.grantPutEvents).',
 });
+// cdk-nag's L1 wants the newest Node.js runtime aws-cdk-lib names (nodejs26.x from 2.278.0): acknowledged
+// rather than followed, so the app keeps passing when a release adds the next one.
+acknowledge({
+  id: 'AwsSolutions-L1',
+  reason: 'The test app\'s own function is never invoked; it stays on nodejs24.x, the runtime of the library\'s handler.',
+});
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
