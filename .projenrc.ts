@@ -1,6 +1,8 @@
 import { awscdk, javascript } from 'projen';
 
-// Environment every task runs with: no phone-home, no banners (see ../shared/TOOLCHAIN.md, trap 6).
+// Environment every task runs with: no phone-home, no banners. Without these, jsii fetches its
+// support notice from GitHub (which an offline build cannot reach), the cdk CLI sends telemetry, and
+// jsii prints a banner on Node.js 20 (end of life; the handler itself runs on nodejs22.x or newer).
 const offlineEnv = {
   JSII_SILENCE_SUPPORT_WARNING: '1',
   JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
@@ -92,7 +94,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // The base class of test/helpers/isolated-tmpdir-environment.ts; jest itself only brings it in.
 project.addDevDeps('jest-environment-node@^30');
 
-// npm ci rejects a lock file without this pin (TOOLCHAIN.md, trap 1).
+// npm ci rejects the lock file without this pin ("Missing: @unrs/resolver-binding-...").
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 for (const [name, value] of Object.entries(offlineEnv)) {
@@ -137,8 +139,8 @@ project.addTask('bench', {
   ],
 });
 
-// Only JavaScript can be packaged here, in CI or not (TOOLCHAIN.md, trap 7): building the other
-// packages needs PyPI, Maven Central, NuGet or the Go proxy. package-all stays for a machine that has them.
+// Only JavaScript can be packaged here, in CI or not: building the other packages needs PyPI,
+// Maven Central, NuGet or the Go proxy. package-all stays for a machine that has them.
 const packageJs = project.tasks.tryFind('package:js')!;
 project.packageTask.reset();
 project.packageTask.spawn(packageJs);

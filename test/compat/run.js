@@ -22,7 +22,8 @@ const NAG_PLUGIN = 'AwsSolutions';
 
 const env = {
   ...process.env,
-  // npm's TLS needs the machine's CA bundle, also for the Node.js binary it installs (see TOOLCHAIN.md, "Node").
+  // The machine's CA bundle, or npm's calls fail on TLS: npm's own, and those of the npm that the
+  // node package's preinstall script runs to fetch the Node.js binary for this platform.
   NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS || '/etc/ssl/certs/ca-certificates.crt',
   CDK_DISABLE_CLI_TELEMETRY: 'true',
 };
