@@ -145,6 +145,14 @@ const packageJs = project.tasks.tryFind('package:js')!;
 project.packageTask.reset();
 project.packageTask.spawn(packageJs);
 
+// npm pack ships assets/ as it is on disk, and a package without the handler bundle installs, then
+// fails at synth ("Cannot find asset"). jsii-pacmak runs npm pack for every language, so every
+// package task bundles first; npm's prepack refuses to pack whatever is still missing, naming it.
+for (const language of ['js', 'java', 'python', 'dotnet', 'go']) {
+  project.tasks.tryFind(`package:${language}`)!.prependSpawn(bundleHandler);
+}
+project.package.setScript('prepack', 'node projenrc/check-package.js');
+
 // The other four languages' bindings, generated offline from the jsii assembly (run after compile).
 // Byte-compiling the Python makes a name that is not valid Python fail here rather than for users.
 const bindingsDir = 'dist/bindings';
@@ -152,6 +160,8 @@ project.addTask('package:bindings', {
   description: `Generate the Python, Java, .NET and Go bindings (code only) into ${bindingsDir}/ and byte-compile the Python`,
   steps: [
     { exec: `rm -rf ${bindingsDir}` },
+    // jsii-pacmak packs the npm package even for code only.
+    { spawn: bundleHandler.name },
     { exec: `jsii-pacmak --code-only --targets python java dotnet go --outdir ${bindingsDir}` },
     { exec: `python3 -m compileall -q ${bindingsDir}/python` },
   ],
