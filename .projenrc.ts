@@ -55,6 +55,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0.0',
   minNodeVersion: '20.16.0',
 
+  // The dependencies whose install scripts npm runs (each makes sure its native binary is there).
+  // npm 11 runs the scripts of packages not listed too, but warns about each on every install.
+  allowScripts: ['esbuild', 'unrs-resolver', '@parcel/watcher'],
+
   github: false,
   release: false,
   depsUpgrade: false,
