@@ -8,7 +8,9 @@ const personalize = require('aws-cdk-lib/aws-personalize');
 const { AwsSolutionsChecks } = require('cdk-nag');
 const { EventTracker } = require('cdk-personalize-event-tracker');
 
-const app = new App();
+// The default reference strength, stated as the cdk CLI asks: without it, every synth warns "No
+// cross-stack-reference strength configured", also when this tracker's references are made weak.
+const app = new App({ context: { '@aws-cdk/core:defaultCrossStackReferences': 'strong' } });
 const reference = app.node.getContext('reference');
 if (reference !== 'strong' && reference !== 'weak') {
   throw new Error(`context "reference" is ${JSON.stringify(reference)}: pass -c reference=strong or -c reference=weak`);
