@@ -6,11 +6,18 @@ import { Check, Section, kb, median, ms, times } from './table';
 
 const ROOT = join(__dirname, '..');
 export const SHIPPED_ASSET = join(ROOT, 'assets', 'event-tracker', 'index.js');
-/** The AWS SDK client the handler needs: its load time is the handler's floor. */
+/** The AWS SDK client the handler loads at start. */
 const CLIENT = '@aws-sdk/client-personalize';
-/** The shipped bundle's load time over the client's alone (medians). */
+/** The client it loads only when it needs the stack's status (DescribeStacks). */
+const LAZY_CLIENT = '@aws-sdk/client-cloudformation';
+/**
+ * The floor: the two clients bundled by the same esbuild command, the second loaded lazily as the
+ * handler does. What the handler adds to it is its own code: the target is the ratio of the medians.
+ */
+const FLOOR_ENTRY = `module.exports = require('${CLIENT}');\nmodule.exports.lazy = () => import('${LAZY_CLIENT}');\n`;
 const MAX_LOAD_RATIO = 1.15;
-const MAX_ASSET_BYTES = 500_000;
+/** Both clients, bundled: the CloudFormation client adds about 100 KB to the Personalize client's 470 KB. */
+const MAX_ASSET_BYTES = 650_000;
 
 /** Milliseconds to require() the file in a fresh Node process (the process start itself is not counted). */
 export function loadTime(file: string, env: NodeJS.ProcessEnv = {}): number {
@@ -47,8 +54,8 @@ export interface LoadVariant {
 export interface StartupMeasurements {
   /** The shipped asset (assets/event-tracker/index.js). */
   readonly shipped: LoadVariant;
-  /** `require('@aws-sdk/client-personalize')` from node_modules: the floor the ratio is checked against. */
-  readonly clientAlone: LoadVariant;
+  /** The SDK clients alone, bundled the same way: the floor the ratio is checked against. */
+  readonly floor: LoadVariant;
   /** Printed for information, not checked. */
   readonly others: readonly LoadVariant[];
   readonly clientVersion: string;
@@ -60,26 +67,26 @@ export function measureHandlerStartup(loads = 20): Section {
   try {
     const external = join(dir, 'index.js');
     bundleHandler(external, ['--external:@aws-sdk/*']);
-    const clientEntry = join(dir, 'client-entry.js');
-    writeFileSync(clientEntry, `module.exports = require(${JSON.stringify(CLIENT)});\n`);
-    const clientBundled = join(dir, 'client-bundled.js');
-    bundleHandler(clientBundled, [], clientEntry);
+    const floorEntry = join(dir, 'floor-entry.js');
+    writeFileSync(floorEntry, FLOOR_ENTRY);
+    const floorBundled = join(dir, 'floor-bundled.js');
+    bundleHandler(floorBundled, [], floorEntry);
     // The Lambda runtime provides the SDK: here node_modules stands in for it.
     const sdkFromNodeModules = { NODE_PATH: join(ROOT, 'node_modules') };
     const variants = [
       { label: 'shipped: @aws-sdk bundled', file: SHIPPED_ASSET, env: {}, bytes: statSync(SHIPPED_ASSET).size },
+      { label: 'the SDK clients alone, bundled by the same esbuild command', file: floorBundled, env: {}, bytes: statSync(floorBundled).size },
       { label: `${CLIENT} alone, from node_modules`, file: require.resolve(CLIENT, { paths: [ROOT] }), env: {}, bytes: undefined },
       { label: '@aws-sdk/* external (SDK from node_modules)', file: external, env: sdkFromNodeModules, bytes: statSync(external).size },
-      { label: `${CLIENT} alone, bundled by the same esbuild command`, file: clientBundled, env: {}, bytes: statSync(clientBundled).size },
     ].map((v) => ({ ...v, loadMs: [] as number[] }));
     // Alternate the variants, one fresh process each, so a busy machine slows all of them alike.
     for (let i = 0; i < loads; i++) {
       for (const v of variants) v.loadMs.push(loadTime(v.file, v.env));
     }
-    const [shipped, clientAlone, ...others] = variants;
+    const [shipped, floor, ...others] = variants;
     return startupSection({
       shipped,
-      clientAlone,
+      floor,
       others,
       clientVersion: JSON.parse(readFileSync(join(ROOT, 'node_modules', CLIENT, 'package.json'), 'utf8')).version,
       nodeVersion: process.version,
@@ -91,22 +98,22 @@ export function measureHandlerStartup(loads = 20): Section {
 
 /** The table, notes and checks of the measured load times. */
 export function startupSection(m: StartupMeasurements): Section {
-  const { shipped, clientAlone } = m;
+  const { shipped, floor } = m;
   const medianOf = (v: LoadVariant) => median(v.loadMs);
-  const ratio = medianOf(shipped) / medianOf(clientAlone);
+  const ratio = medianOf(shipped) / medianOf(floor);
   const loads = shipped.loadMs.length;
   const size = (v: LoadVariant) => (v.bytes === undefined ? '-' : kb(v.bytes));
   const table = {
-    header: ['asset', 'size', 'size vs shipped', `load (median of ${loads})`, 'load min', 'load max', `load vs ${CLIENT} alone`],
-    rows: [shipped, clientAlone, ...m.others].map((v) => [
+    header: ['asset', 'size', 'size vs shipped', `load (median of ${loads})`, 'load min', 'load max', 'load vs the clients alone'],
+    rows: [shipped, floor, ...m.others].map((v) => [
       v.label, size(v), v.bytes === undefined || shipped.bytes === undefined ? '-' : times(v.bytes, shipped.bytes),
-      ms(medianOf(v)), ms(Math.min(...v.loadMs)), ms(Math.max(...v.loadMs)), times(medianOf(v), medianOf(clientAlone)),
+      ms(medianOf(v)), ms(Math.min(...v.loadMs)), ms(Math.max(...v.loadMs)), times(medianOf(v), medianOf(floor)),
     ]),
   };
   const checks: Check[] = [
     {
-      figure: `handler load time / ${CLIENT} alone (require, fresh process, medians)`,
-      value: `${times(medianOf(shipped), medianOf(clientAlone))} (${ms(medianOf(shipped))} / ${ms(medianOf(clientAlone))})`,
+      figure: 'handler load time / the SDK clients alone (require, fresh process, medians)',
+      value: `${times(medianOf(shipped), medianOf(floor))} (${ms(medianOf(shipped))} / ${ms(medianOf(floor))})`,
       target: `<= ${MAX_LOAD_RATIO.toFixed(2)}x`,
       pass: ratio <= MAX_LOAD_RATIO,
     },
@@ -122,12 +129,13 @@ export function startupSection(m: StartupMeasurements): Section {
     tables: [table],
     notes: [
       `Load = require() of the asset in a new \`node\` process (${m.nodeVersion}), without the process start; KB = 1000 B. `
-        + `The variants alternate, one process each, ${loads} times. The handler cannot load faster than ${CLIENT} (${m.clientVersion}), which it needs, `
+        + `The variants alternate, one process each, ${loads} times. The handler cannot load faster than the SDK clients it needs `
+        + `(${CLIENT} ${m.clientVersion}, and ${LAZY_CLIENT}, loaded only when the stack's status is needed), bundled the same way, `
         + 'and that floor is the machine\'s, so the target is the ratio of the medians: '
-        + `shipped ${ms(medianOf(shipped))}, ${CLIENT} alone ${ms(medianOf(clientAlone))}, ${times(medianOf(shipped), medianOf(clientAlone))}.`,
-      'The external variant is the same esbuild command plus --external:@aws-sdk/*, resolving the SDK from node_modules; '
-        + `the bundled client alone is the same esbuild command on a file that only requires ${CLIENT} `
-        + '(it also holds the code the client loads only when used, such as the credential providers).',
+        + `shipped ${ms(medianOf(shipped))}, the clients alone ${ms(medianOf(floor))}, ${times(medianOf(shipped), medianOf(floor))}.`,
+      'The clients alone are the same esbuild command on a file that only requires them (a bundle holds code a client in node_modules loads only when used, '
+        + `such as the credential providers, so ${CLIENT} from node_modules is shown for information); `
+        + 'the external variant is the same esbuild command plus --external:@aws-sdk/*, resolving the SDK from node_modules.',
     ],
     checks,
   };
