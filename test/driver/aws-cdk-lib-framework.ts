@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'http';
 import { currentInvocation } from './invocation-environment';
 import type { LambdaHandler } from './lambda-context';
 import { addRoute, localEndpoint } from './local-endpoint';
+import { deployFunction, invoke, removeFunction } from './local-lambda';
 import { preciseNow } from '../helpers/precise-clock';
 
 /**
@@ -27,6 +28,11 @@ export interface FrameworkRuntime {
   readonly onEvent: LambdaHandler;
   readonly isComplete: LambdaHandler;
   readonly onTimeout: LambdaHandler;
+  /** outbound.js: the framework's calls to Lambda and Step Functions (through its own SDK clients). */
+  readonly outbound: {
+    invokeFunction(request: { FunctionName: string; Payload: string }): Promise<unknown>;
+    startExecution(request: { stateMachineArn: string; name: string; input: string }): Promise<unknown>;
+  };
 }
 
 /** A PUT that reached the ResponseURL's host, and the Lambda invocation that made it. */
@@ -61,8 +67,31 @@ export function loadFramework(): FrameworkRuntime {
   // on a status of 400 or more as the original does. Everything else of the framework runs as shipped,
   // its Lambda and Step Functions calls through the real SDK clients to the local endpoint.
   outbound.httpRequest = putToLocalEndpoint;
-  runtime = { dir, version, onEvent: framework.onEvent, isComplete: framework.isComplete, onTimeout: framework.onTimeout };
+  runtime = { dir, version, onEvent: framework.onEvent, isComplete: framework.isComplete, onTimeout: framework.onTimeout, outbound };
   return runtime;
+}
+
+/**
+ * outbound.js creates its Lambda and Step Functions clients on first use, and the first calls set up
+ * their configuration and connections (a quarter of a second here). A benchmark calls this first, so
+ * that the request it measures does not pay for that: a throwaway function makes one call of each.
+ */
+export async function warmUpFramework(): Promise<void> {
+  const { outbound } = loadFramework();
+  const prefix = 'arn:aws:lambda:us-east-1:123456789012:function:driver-warm-up';
+  deployFunction({ arn: `${prefix}-target`, timeoutMs: 10_000, environment: {}, handler: () => async () => ({}) });
+  deployFunction({
+    arn: `${prefix}-caller`,
+    timeoutMs: 10_000,
+    environment: {},
+    handler: () => async () => {
+      await outbound.invokeFunction({ FunctionName: `${prefix}-target`, Payload: '{}' });
+      await outbound.startExecution({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:driver-warm-up', name: 'none', input: '{}' }).catch(() => undefined);
+    },
+  });
+  await invoke(`${prefix}-caller`, '{}');
+  removeFunction(`${prefix}-target`);
+  removeFunction(`${prefix}-caller`);
 }
 
 /** Calls `listener` with each PUT to `responseUrl`; it returns the HTTP status to answer. */

@@ -110,18 +110,20 @@ export class LocalProvider {
       const arn = arnOf(fn.logicalId);
       const timeoutMs = timeoutOverride ?? this.deadline(fn.timeoutSeconds * 1000);
       this.roles.set(arn, { role, framework: isFramework });
+      // Loaded now, as the old driver did, so that the first request does not pay for it.
+      const loaded = handler();
       deployFunction({
         arn,
         timeoutMs,
         environment: resolveValue(fn.environment) as Record<string, string>,
-        handler,
+        handler: () => loaded,
         echoLogs: options.echoLogs,
         faults: isFramework ? undefined : this.faults,
         observe: (invocation) => this.recordInvocation(invocation),
       });
       return { arn, timeoutMs };
     };
-    const userHandler = (fn: FunctionDeclaration) => () => {
+    const userHandler = (fn: FunctionDeclaration) => (): LambdaHandler => {
       const [file, exportName] = splitHandler(fn.handler);
       const path = resolve(options.userCode(fn));
       // eslint-disable-next-line @typescript-eslint/no-require-imports
