@@ -74,6 +74,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // for its waiter state machine.
     '@aws-sdk/client-lambda@^3',
     '@aws-sdk/client-sfn@^3',
+    // The driver's tests call its local DescribeStacks as a handler would.
+    '@aws-sdk/client-cloudformation@^3',
     'aws-local-stepfunctions@^3',
   ],
 
