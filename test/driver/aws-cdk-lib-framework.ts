@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'http';
-import { dirname, join, resolve } from 'path';
 import type { IncomingHttpHeaders } from 'http';
+import { dirname, join, resolve } from 'path';
 import { currentInvocation } from './invocation-environment';
 import type { LambdaHandler } from './lambda-context';
 import { addRoute, localEndpoint } from './local-endpoint';
@@ -86,7 +86,8 @@ export async function warmUpFramework(): Promise<void> {
     environment: {},
     handler: () => async () => {
       await outbound.invokeFunction({ FunctionName: `${prefix}-target`, Payload: '{}' });
-      await outbound.startExecution({ stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:driver-warm-up', name: 'none', input: '{}' }).catch(() => undefined);
+      const stateMachineArn = 'arn:aws:states:us-east-1:123456789012:stateMachine:driver-warm-up';
+      await outbound.startExecution({ stateMachineArn, name: 'none', input: '{}' }).catch(() => undefined);
     },
   });
   await invoke(`${prefix}-caller`, '{}');
@@ -103,7 +104,9 @@ export function stopListening(responseUrl: string): void {
   putListeners.delete(responseUrl);
 }
 
-async function putToLocalEndpoint(options: { hostname: string; path: string; method: string; headers: IncomingHttpHeaders }, body: string): Promise<void> {
+type RequestOptions = { hostname: string; path: string; method: string; headers: IncomingHttpHeaders };
+
+async function putToLocalEndpoint(options: RequestOptions, body: string): Promise<void> {
   const endpoint = new URL(await localEndpoint());
   return new Promise((ok, fail) => {
     const req = httpRequest({

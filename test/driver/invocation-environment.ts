@@ -44,7 +44,8 @@ function installEnvironmentView(): void {
     ownKeys: (target) => [...new Set([...Reflect.ownKeys(target), ...Object.keys(storage.getStore()?.environment ?? {})])],
     getOwnPropertyDescriptor: (target, key) => {
       const env = own(key);
-      return env ? { value: env[key as string], writable: true, enumerable: true, configurable: true } : Reflect.getOwnPropertyDescriptor(target, key);
+      if (!env) return Reflect.getOwnPropertyDescriptor(target, key);
+      return { value: env[key as string], writable: true, enumerable: true, configurable: true };
     },
   });
 }

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
+import type { CloudFormationStackOptions } from './cloudformation-stack';
+import { fixtureStack, FixtureProviderProps } from './fixtures/provider';
 import { describeStacksCalls, frameworkRuntimeDir, synthesizeEventTracker } from './index';
 import { CREATE_FAILED_PHYSICAL_ID_MARKER, MAX_RESPONSE_BYTES } from './local-provider';
-import { fixtureStack, FixtureProviderProps } from './fixtures/provider';
-import type { CloudFormationStackOptions } from './cloudformation-stack';
 
 // What the real Provider framework (aws-cdk-lib's framework.js, the waiter state machine of the
 // synthesized template) does with one request, delivered with send().

@@ -4,9 +4,9 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { listenForResponses, loadFramework, ResponsePut, stopListening } from './aws-cdk-lib-framework';
 import { Faults } from './faults';
 import type { LambdaHandler } from './lambda-context';
-import type { LogLine } from './log-capture';
 import { deployFunction, invoke, LambdaInvocation, removeFunction, stillRunning } from './local-lambda';
 import { deployStateMachine, execution, removeStateMachine, StartExecutionCall } from './local-step-functions';
+import type { LogLine } from './log-capture';
 import { FunctionDeclaration, ProviderDeclaration, readProvider, Template } from './provider-template';
 import type { CloudFormationResponse, InvocationEntry, ResponseEntry, TimelineEntry } from './timeline';
 import { preciseNow } from '../helpers/precise-clock';
@@ -102,10 +102,13 @@ export class LocalProvider {
     const arnOf = (logicalId: string) => (declaration.stateMachine?.logicalId === logicalId
       ? `arn:aws:states:${region}:${account}:stateMachine:${nameOf(logicalId)}`
       : `arn:aws:lambda:${region}:${account}:function:${nameOf(logicalId)}`);
-    const resolveValue = (value: unknown): unknown => resolveIntrinsics(value, arnOf, (id) => (id === declaration.stateMachine?.logicalId ? arnOf(id) : nameOf(id)), { region, account, stackName });
+    const refOf = (id: string) => (id === declaration.stateMachine?.logicalId ? arnOf(id) : nameOf(id));
+    const resolveValue = (value: unknown): unknown => resolveIntrinsics(value, arnOf, refOf, { region, account, stackName });
 
     const framework = loadFramework();
-    const deploy = (fn: FunctionDeclaration | undefined, role: Role, isFramework: boolean, handler: () => LambdaHandler, timeoutOverride?: number) => {
+    const deploy = (
+      fn: FunctionDeclaration | undefined, role: Role, isFramework: boolean, handler: () => LambdaHandler, timeoutOverride?: number,
+    ) => {
       if (!fn) return undefined;
       const arn = arnOf(fn.logicalId);
       const timeoutMs = timeoutOverride ?? this.deadline(fn.timeoutSeconds * 1000);

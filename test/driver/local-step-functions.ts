@@ -1,7 +1,7 @@
 import type { StateMachine as Interpreter, StateMachineDefinition } from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
 import type { Faults } from './faults';
-import { invocationOfTrace, invoke, LambdaInvocation } from './local-lambda';
 import { addRoute, HttpAnswer } from './local-endpoint';
+import { invocationOfTrace, invoke, LambdaInvocation } from './local-lambda';
 import { preciseNow } from '../helpers/precise-clock';
 import './promise-with-resolvers';
 
@@ -98,17 +98,17 @@ class StateMachineRunner {
       overrides: { taskResourceLocalHandlers: this.handlers, retryIntervalOverrides: this.retryIntervals },
       context: { Execution: { Id: executionArn, Name: name, Input: JSON.parse(input), StartTime: new Date(startDate).toISOString() } },
     });
-    const execution: Execution = {
+    const started: Execution = {
       executionArn,
       name,
       input,
       startDate,
       status: 'RUNNING',
-      closed: run.result.then(() => { execution.status = 'SUCCEEDED'; }, () => { execution.status = 'FAILED'; }),
+      closed: run.result.then(() => { started.status = 'SUCCEEDED'; }, () => { started.status = 'FAILED'; }),
     };
-    this.executions.set(name, execution);
+    this.executions.set(name, started);
     record('started');
-    return startAnswer(execution);
+    return startAnswer(started);
   }
 }
 
@@ -151,8 +151,9 @@ export function executions(stateMachineArn: string): Execution[] {
   return [...machines.get(stateMachineArn)?.executions.values() ?? []];
 }
 
-function startAnswer(execution: Execution): HttpAnswer {
-  return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ executionArn: execution.executionArn, startDate: execution.startDate / 1000 }) };
+function startAnswer(started: Execution): HttpAnswer {
+  const body = JSON.stringify({ executionArn: started.executionArn, startDate: started.startDate / 1000 });
+  return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body };
 }
 
 function awsJsonError(code: string, message: string): HttpAnswer {
