@@ -8,7 +8,7 @@ import { deployFunction, invoke, LambdaInvocation, removeFunction, stillRunning 
 import { deployStateMachine, execution, removeStateMachine, StartExecutionCall } from './local-step-functions';
 import type { LogLine } from './log-capture';
 import { FunctionDeclaration, ProviderDeclaration, readProvider, Template } from './provider-template';
-import type { CloudFormationResponse, InvocationEntry, ResponseEntry, TimelineEntry } from './timeline';
+import type { CloudFormationResponse, InvocationEntry, ResponseEntry, StartExecutionEntry, TimelineEntry } from './timeline';
 import { preciseNow } from '../helpers/precise-clock';
 
 export const CREATE_FAILED_PHYSICAL_ID_MARKER = 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED';
@@ -174,10 +174,10 @@ export class LocalProvider {
     const attempts = new Set((await this.deliver(request)).map((i) => i.awsRequestId));
     const own = this.responsesAt(request.ResponseURL).filter((r) => attempts.has(this.putCallers.get(r) ?? ''));
     let led = own.filter((r) => r.httpStatus < 400).at(-1) ?? own.at(-1);
-    const started = this.timeline.slice(start).filter((e) => e.kind === 'start-execution' && attempts.has(e.caller ?? '')).at(-1);
-    const outcome = started?.kind === 'start-execution' ? started.outcome : undefined;
+    const started = this.timeline.slice(start).filter((e): e is StartExecutionEntry => e.kind === 'start-execution' && attempts.has(e.caller ?? '')).at(-1);
+    const outcome = started?.outcome;
     if (!led && (outcome === 'started' || outcome === 'joined')) {
-      await execution(this.stateMachineArn!, request.RequestId)?.closed;
+      await execution(this.stateMachineArn!, started!.executionName)?.closed;
       const waiter = this.responsesAt(request.ResponseURL).filter((r) => r.from !== 'onEvent');
       led = waiter.filter((r) => r.httpStatus < 400).at(-1) ?? waiter.at(-1);
     }
@@ -221,9 +221,10 @@ export class LocalProvider {
     return this.timeline.filter((e): e is ResponseEntry => e.kind === 'response' && e.responseUrl === responseUrl);
   }
 
-  /** Settles when the waiter execution of this RequestId (if any) has closed. */
+  /** Settles when every waiter execution started for this RequestId has closed. */
   async untilExecutionCloses(requestId: string): Promise<void> {
-    if (this.stateMachineArn) await execution(this.stateMachineArn, requestId)?.closed;
+    const names = this.timeline.flatMap((e) => (e.kind === 'start-execution' && e.requestId === requestId ? [e.executionName] : []));
+    await Promise.all(names.map((name) => execution(this.stateMachineArn!, name)?.closed));
   }
 
   /**
@@ -298,7 +299,8 @@ export class LocalProvider {
   }
 
   private recordStartExecution(call: StartExecutionCall): void {
-    this.timeline.push({ kind: 'start-execution', at: call.at, requestId: call.name, outcome: call.outcome, caller: call.caller?.awsRequestId });
+    const requestId = String(JSON.parse(call.input).RequestId);
+    this.timeline.push({ kind: 'start-execution', at: call.at, requestId, executionName: call.name, outcome: call.outcome, caller: call.caller?.awsRequestId });
   }
 
   private recordInvocation(invocation: LambdaInvocation): void {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'crypto';
 import type { StateMachine as Interpreter, StateMachineDefinition } from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
 import type { Faults } from './faults';
 import { addRoute, HttpAnswer } from './local-endpoint';
@@ -33,7 +34,9 @@ export interface Execution {
 export interface StartExecutionCall {
   readonly at: number;
   readonly stateMachineArn: string;
+  /** The execution's name: the one asked for, or the UUID Step Functions gives one started without a name. */
   readonly name: string;
+  readonly input: string;
   /** started: a new execution; joined: the running one with the same name and input; else the error. */
   readonly outcome: 'started' | 'joined' | 'ExecutionAlreadyExists' | string;
   /** The Lambda invocation the call came from (by its trace header). */
@@ -76,7 +79,7 @@ class StateMachineRunner {
     const executionArn = `${this.spec.arn.replace(':stateMachine:', ':execution:')}:${name}`;
     const existing = this.executions.get(name);
     const fault = this.spec.faults?.next('StartExecution');
-    const record = (outcome: string) => this.spec.observe?.({ at: preciseNow(), stateMachineArn: this.spec.arn, name, outcome, caller });
+    const record = (outcome: string) => this.spec.observe?.({ at: preciseNow(), stateMachineArn: this.spec.arn, name, input, outcome, caller });
     if (fault) {
       const code = fault.error ?? 'ThrottlingException';
       record(code);
@@ -168,5 +171,6 @@ addRoute((call) => {
   const { stateMachineArn, name, input } = JSON.parse(call.body);
   const machine = machines.get(stateMachineArn);
   if (!machine) return awsJsonError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
-  return machine.start(name, input ?? '{}', invocationOfTrace(call.headers['x-amzn-trace-id']));
+  // Without a name, Step Functions names the execution with a UUID: each call starts a new one.
+  return machine.start(name ?? randomUUID(), input ?? '{}', invocationOfTrace(call.headers['x-amzn-trace-id']));
 });

@@ -28,11 +28,16 @@ export interface FrameworkInvocationEntry {
   readonly logs: LogLine[];
 }
 
-/** A states:StartExecution call of the framework's onEvent (the execution is named by the RequestId). */
+/**
+ * A states:StartExecution call of the framework's onEvent. aws-cdk-lib 2.224.0 names the execution
+ * after the RequestId; later versions start it without a name (Step Functions then gives it a UUID).
+ */
 export interface StartExecutionEntry {
   readonly kind: 'start-execution';
   readonly at: number;
+  /** The RequestId of the request in the execution's input. */
   readonly requestId: string;
+  readonly executionName: string;
   /** started, joined (the running execution with that name and input), or the error code. */
   readonly outcome: string;
   /** awsRequestId of the framework onEvent invocation that called. */
