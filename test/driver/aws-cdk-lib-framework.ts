@@ -1,3 +1,4 @@
+import { readFileSync } from 'fs';
 import { request as httpRequest } from 'http';
 import type { IncomingHttpHeaders } from 'http';
 import { dirname, join, resolve } from 'path';
@@ -93,6 +94,15 @@ export async function warmUpFramework(): Promise<void> {
   await invoke(`${prefix}-caller`, '{}');
   removeFunction(`${prefix}-target`);
   removeFunction(`${prefix}-caller`);
+}
+
+/**
+ * Whether the loaded framework names the waiter execution after the RequestId, which makes a second
+ * delivery join or be refused (aws-cdk-lib 2.224.0), or starts it without a name, so that every
+ * delivery runs a waiter of its own (later versions: aws/aws-cdk#35988).
+ */
+export function frameworkNamesWaiterExecutions(): boolean {
+  return readFileSync(join(loadFramework().dir, 'framework.js'), 'utf8').includes('name:resourceEvent.RequestId');
 }
 
 /** Calls `listener` with each PUT to `responseUrl`; it returns the HTTP status to answer. */

@@ -11,7 +11,7 @@
  *   stack.timeline / stack.stackEvents / stack.logs / stack.responseUrlLeaks()
  *   await stack.send(stack.buildRequest('Create', { properties: {}, requestId: 'same' })); // one raw delivery
  */
-export { awsCdkLibDir, frameworkRuntimeDir, loadFramework, warmUpFramework } from './aws-cdk-lib-framework';
+export { awsCdkLibDir, frameworkNamesWaiterExecutions, frameworkRuntimeDir, loadFramework, warmUpFramework } from './aws-cdk-lib-framework';
 export * from './cloudformation-request';
 export * from './cloudformation-stack';
 export * from './event-tracker-template';
