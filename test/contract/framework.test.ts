@@ -34,10 +34,12 @@ test('the same Create delivered twice, overlapping: one waiter per RequestId (2.
 
   const result = await stack.create(scenario.props(), { duplicateDeliveryAfterMs: 0 });
 
-  expect(result.status).toBe('CREATE_COMPLETE');
-  expect(executionsStarted(stack)).toEqual(frameworkNamesWaiterExecutions() ? ['started', 'joined'] : ['started', 'started']);
-  expect(scenario.liveTrackers().map((tracker) => tracker.arn)).toEqual([stack.physicalResourceId]);
   scenario.expectRemaining(stack.physicalResourceId);
+  expect(result.status).toBe('CREATE_COMPLETE');
+  // The second StartExecution joins the running waiter or, if it comes after that one closed, is
+  // refused (ExecutionAlreadyExists); without names it starts a second waiter.
+  expect(executionsStarted(stack).filter((outcome) => outcome === 'started')).toHaveLength(frameworkNamesWaiterExecutions() ? 1 : 2);
+  expect(scenario.liveTrackers().map((tracker) => tracker.arn)).toEqual([stack.physicalResourceId]);
 });
 
 // FAILS WITH TODAY'S HANDLER (issue 15): onEvent creates the tracker, then the framework's

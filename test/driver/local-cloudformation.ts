@@ -19,13 +19,15 @@ export interface DescribeStacksCall {
 }
 
 // By StackId; several driver stacks may stand for one CloudFormation stack (the model's resources):
-// the one that claimed it last, the one running an operation, answers.
-const stacks = new Map<string, DescribedStack>();
+// the one that claimed it last, the one running an operation, answers. Held weakly: a stack nobody
+// holds any more (a finished test's) is forgotten with its timeline.
+const stacks = new Map<string, WeakRef<DescribedStack>>();
 const calls: DescribeStacksCall[] = [];
 
 /** From now on, DescribeStacks of this StackId (or of its name, while live) answers from `stack`. */
 export function claimStack(stack: DescribedStack): void {
-  stacks.set(stack.stackId, stack);
+  for (const [id, ref] of stacks) if (!ref.deref()) stacks.delete(id);
+  stacks.set(stack.stackId, new WeakRef(stack));
 }
 
 /** Every DescribeStacks call so far in this process (test file), oldest first. */
@@ -34,9 +36,10 @@ export function describeStacksCalls(stackName?: string): DescribeStacksCall[] {
 }
 
 function find(nameOrId: string): DescribedStack | undefined {
-  if (nameOrId.startsWith('arn:')) return stacks.get(nameOrId);
+  if (nameOrId.startsWith('arn:')) return stacks.get(nameOrId)?.deref();
   // By name: only a stack that is not deleted (a deleted one is found by its StackId only).
-  return [...stacks.values()].reverse().find((s) => s.stackName === nameOrId && s.status() !== 'DELETE_COMPLETE');
+  const live = [...stacks.values()].map((ref) => ref.deref()).filter((s): s is DescribedStack => s !== undefined);
+  return live.reverse().find((s) => s.stackName === nameOrId && s.status() !== 'DELETE_COMPLETE');
 }
 
 const XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
