@@ -428,10 +428,15 @@ describe('late deliveries, stragglers and ServiceTimeout', () => {
 
   test('an operation that leaves its stragglers ends while the other delivery still runs; untilStragglersFinish waits for it', async () => {
     const stack = stackFor('slow-on-event');
-    const result = await stack.create({ Name: 'x', SleepMs: 100 }, { duplicateDeliveryAfterMs: 50, awaitStragglers: false });
+    // The second delivery waits for the test to let it go: it cannot start before the operation ends.
+    let letGo!: () => void;
+    const gate = new Promise<void>((ok) => { letGo = ok; });
+    stack.interceptDeliveries((request, _index, send) => Promise.all([send(request), gate.then(() => send(request))]));
+    const result = await stack.create({ Name: 'x' }, { awaitStragglers: false });
     expect(result.status).toBe('CREATE_COMPLETE');
     expect(stack.invocations.filter((i) => i.handler === 'onEvent')).toHaveLength(1);
 
+    letGo();
     await stack.untilStragglersFinish();
     expect(stack.invocations.filter((i) => i.handler === 'onEvent')).toHaveLength(2);
     expect(stack.responses.map((r) => [r.response.Status, r.accepted])).toEqual([['SUCCESS', true], ['FAILED', false]]);

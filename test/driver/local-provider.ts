@@ -308,7 +308,7 @@ export class LocalProvider {
     const result = invocation.result!;
     const payload = result.payload ? JSON.parse(result.payload) : {};
     const event = JSON.parse(invocation.payload);
-    const requestId = String(event.RequestId ?? (role === 'onTimeout' ? JSON.parse(JSON.parse(event.Cause ?? '{}').errorMessage ?? '{}').RequestId : ''));
+    const requestId = String(event.RequestId ?? (role === 'onTimeout' ? requestIdInCause(event.Cause) : ''));
     const common = { at: invocation.at, awsRequestId: invocation.awsRequestId, requestId, durationMs: result.durationMs, logs: result.logs };
     if (framework) {
       this.timeline.push({ kind: 'framework', handler: role, ...common, ...(result.functionError ? { error: payload } : {}) });
@@ -326,6 +326,15 @@ export class LocalProvider {
       ...(result.functionError ? { error: payload } : { result: payload }),
       timedOut: result.timedOut,
     });
+  }
+}
+
+/** onTimeout's input is the waiter's error: its Cause holds the isComplete request (if it can be read). */
+function requestIdInCause(cause: unknown): string {
+  try {
+    return JSON.parse(JSON.parse(String(cause)).errorMessage).RequestId ?? '';
+  } catch {
+    return '';
   }
 }
 
