@@ -1,10 +1,15 @@
 import { awscdk, javascript } from 'projen';
 
-// Environment every task runs with: no phone-home, no banners (see ../shared/TOOLCHAIN.md, trap 6).
+// Environment every task runs with: no phone-home, no banners. Without these, jsii fetches its
+// support notice from GitHub (which an offline build cannot reach), the cdk CLI sends telemetry, and
+// on Node.js 20 jsii prints an end-of-life banner and the AWS SDK a notice that its releases after
+// January 2027 need Node.js 22 (once per test file). Both concern the machine that builds, not users:
+// the handler runs on nodejs22.x or newer, with the SDK bundled.
 const offlineEnv = {
   JSII_SILENCE_SUPPORT_WARNING: '1',
   JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
   CDK_DISABLE_CLI_TELEMETRY: 'true',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
 // The package each jsii language is published under (README "Install"). The names follow the
@@ -49,6 +54,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
   minNodeVersion: '20.16.0',
+
+  // The dependencies whose install scripts npm runs (each makes sure its native binary is there).
+  // npm 11 runs the scripts of packages not listed too, but warns about each on every install.
+  allowScripts: ['esbuild', 'unrs-resolver', '@parcel/watcher'],
 
   github: false,
   release: false,
@@ -100,7 +109,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // The base class of test/helpers/isolated-tmpdir-environment.ts; jest itself only brings it in.
 project.addDevDeps('jest-environment-node@^30');
 
-// npm ci rejects a lock file without this pin (TOOLCHAIN.md, trap 1).
+// npm ci rejects the lock file without this pin ("Missing: @unrs/resolver-binding-...").
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 for (const [name, value] of Object.entries(offlineEnv)) {
@@ -145,11 +154,19 @@ project.addTask('bench', {
   ],
 });
 
-// Only JavaScript can be packaged here, in CI or not (TOOLCHAIN.md, trap 7): building the other
-// packages needs PyPI, Maven Central, NuGet or the Go proxy. package-all stays for a machine that has them.
+// Only JavaScript can be packaged here, in CI or not: building the other packages needs PyPI,
+// Maven Central, NuGet or the Go proxy. package-all stays for a machine that has them.
 const packageJs = project.tasks.tryFind('package:js')!;
 project.packageTask.reset();
 project.packageTask.spawn(packageJs);
+
+// npm pack ships assets/ as it is on disk, and a package without the handler bundle installs, then
+// fails at synth ("Cannot find asset"). jsii-pacmak runs npm pack for every language, so every
+// package task bundles first; npm's prepack refuses to pack whatever is still missing, naming it.
+for (const language of ['js', 'java', 'python', 'dotnet', 'go']) {
+  project.tasks.tryFind(`package:${language}`)!.prependSpawn(bundleHandler);
+}
+project.package.setScript('prepack', 'node projenrc/check-package.js');
 
 // The other four languages' bindings, generated offline from the jsii assembly (run after compile).
 // Byte-compiling the Python makes a name that is not valid Python fail here rather than for users.
@@ -158,6 +175,8 @@ project.addTask('package:bindings', {
   description: `Generate the Python, Java, .NET and Go bindings (code only) into ${bindingsDir}/ and byte-compile the Python`,
   steps: [
     { exec: `rm -rf ${bindingsDir}` },
+    // jsii-pacmak packs the npm package even for code only.
+    { spawn: bundleHandler.name },
     { exec: `jsii-pacmak --code-only --targets python java dotnet go --outdir ${bindingsDir}` },
     { exec: `python3 -m compileall -q ${bindingsDir}/python` },
   ],

@@ -255,8 +255,11 @@ export interface EventTrackerProps {
  * An Amazon Personalize event tracker, created through a custom resource.
  *
  * Its `trackingId` is what PutEvents calls send. Changing `eventTrackerName` or `datasetGroup`
- * replaces the tracker: the old one is deleted first (a dataset group holds one tracker), and the
- * new one has a new trackingId.
+ * replaces the tracker, and the new one has a new trackingId and ARN. With a new name in a new
+ * dataset group, the new tracker is created first, and the old one is deleted (kept under `RETAIN`)
+ * once the deployment has succeeded. When only one of them changes, the old tracker is in the way (a
+ * dataset group holds one tracker; a name is unique per account and region), so it is deleted first
+ * (under `RETAIN`, the update fails instead).
  *
  * @resource Custom::PersonalizeEventTracker
  */

@@ -1,6 +1,6 @@
 import { deployOnce, deploySection } from '../bench/deploy-latency';
 import { describeResources, footprint, growth, measureFootprint } from '../bench/footprint';
-import { measureHandlerStartup } from '../bench/handler-startup';
+import { measureHandlerStartup, StartupMeasurements, startupSection } from '../bench/handler-startup';
 import { CliRun, compileSynthApp, EndToEndRun, SynthApp, synthSection, synthTimes } from '../bench/synth-time';
 import { checksTable, renderMarkdown, renderText } from '../bench/table';
 import { EVENT_TRACKER_RESOURCE_TYPE } from '../src/private/handler-contract';
@@ -144,13 +144,56 @@ describe('synth time', () => {
   });
 });
 
-test('handler start-up: the shipped asset and the one without @aws-sdk both load', () => {
-  const section = measureHandlerStartup(1);
+describe('handler start-up', () => {
+  const LOAD_RATIO = 'handler load time / @aws-sdk/client-personalize alone (require, fresh process, medians)';
 
-  const sizes = section.tables[0].rows.map((r) => parseFloat(r[1]));
-  expect(sizes).toHaveLength(2);
-  expect(sizes[1]).toBeLessThan(sizes[0]);
-  expect(section.checks.map((c) => c.figure)).toEqual(['handler load time (require, fresh process)', 'handler asset size']);
+  test('the shipped asset, the client alone and the two comparisons all load', () => {
+    const section = measureHandlerStartup(1);
+
+    const rows = section.tables[0].rows;
+    expect(rows.map((r) => r[0])).toEqual([
+      'shipped: @aws-sdk bundled',
+      '@aws-sdk/client-personalize alone, from node_modules',
+      '@aws-sdk/* external (SDK from node_modules)',
+      '@aws-sdk/client-personalize alone, bundled by the same esbuild command',
+    ]);
+    const sizes = rows.map((r) => parseFloat(r[1]));
+    expect(rows[1][1]).toBe('-');
+    expect(sizes[2]).toBeLessThan(sizes[0]);
+    expect(sizes[3]).toBeLessThan(sizes[0]);
+    expect(section.checks.map((c) => c.figure)).toEqual([LOAD_RATIO, 'handler asset size']);
+  });
+
+  const measurements = (shippedMs: number[], clientMs: number[], shippedBytes = 480_000): StartupMeasurements => ({
+    shipped: { label: 'shipped', bytes: shippedBytes, loadMs: shippedMs },
+    clientAlone: { label: 'client alone', loadMs: clientMs },
+    others: [],
+    clientVersion: '3.0.0',
+    nodeVersion: 'v0.0.0',
+  });
+
+  test('the check is the ratio of the two medians, whatever the machine\'s speed; both medians are reported', () => {
+    const section = startupSection(measurements([100, 109, 104], [97, 99, 98]));
+
+    expect(section.checks.map((c) => [c.figure, c.value, c.target, c.pass])).toEqual([
+      [LOAD_RATIO, '1.06x (104 ms / 98 ms)', '<= 1.15x', true],
+      ['handler asset size', '480.0 KB', '<= 500.0 KB', true],
+    ]);
+    expect(section.tables[0].rows.map((r) => r[6])).toEqual(['1.06x', '1.00x']);
+    expect(section.notes[0]).toContain('shipped 104 ms, @aws-sdk/client-personalize alone 98 ms, 1.06x');
+  });
+
+  test('fails a bundle that loads more than 1.15 times as long as the client alone, even on a fast machine', () => {
+    const section = startupSection(measurements([58, 60, 59], [50, 51, 49]));
+
+    expect(section.checks.filter((c) => !c.pass).map((c) => [c.figure, c.value])).toEqual([[LOAD_RATIO, '1.18x (59 ms / 50 ms)']]);
+  });
+
+  test('fails an asset over 500 KB', () => {
+    const section = startupSection(measurements([100], [100], 500_001));
+
+    expect(section.checks.filter((c) => !c.pass).map((c) => c.figure)).toEqual(['handler asset size']);
+  });
 });
 
 test('deploy latency: ours and the naive handler create a tracker through the driver', async () => {

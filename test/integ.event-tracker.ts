@@ -1,6 +1,6 @@
 // Integration test: deploys a dataset group and an EventTracker, then checks with DescribeEventTracker
 // that the tracker is ACTIVE and that its trackingId is the one the stack exports.
-// Run against an account: see README ("Integration test"). Its snapshot is checked without deploying
+// Run against an account: see the README's development section. Its snapshot is checked without deploying
 // by integ-event-tracker-snapshot.test.ts (not named integ.*: integ-runner would take it for an app).
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, CfnOutput, Fn, Stack } from 'aws-cdk-lib';

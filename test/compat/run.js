@@ -2,6 +2,7 @@
 //
 // Packs the library (npm pack of the jsii build), installs it into a copy of this folder's app
 // in a temp folder (npm ci from this folder's own lock file, so the run is repeatable), and checks:
+// - the tarball holds the compiled library, its jsii assembly and the handler bundle;
 // - cdk synth of app.js with a strong and with a weak cross-stack reference to the trackingId;
 // - cdk-nag's AwsSolutions report of those synths: no unacknowledged finding; and of a control synth
 //   without the app's acknowledgments of its own function: findings there, and only there;
@@ -22,10 +23,12 @@ const APP_FILES = ['package.json', 'package-lock.json', 'app.js'];
 const TRACKER_STACK = 'CompatTracker';
 const INGEST_STACK = 'CompatIngest';
 const NAG_PLUGIN = 'AwsSolutions';
+const HANDLER_ASSET = 'assets/event-tracker/index.js';
 
 const env = {
   ...process.env,
-  // npm's TLS needs the machine's CA bundle, also for the Node.js binary it installs (see TOOLCHAIN.md, "Node").
+  // The machine's CA bundle, or npm's calls fail on TLS: npm's own, and those of the npm that the
+  // node package's preinstall script runs to fetch the Node.js binary for this platform.
   NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS || '/etc/ssl/certs/ca-certificates.crt',
   CDK_DISABLE_CLI_TELEMETRY: 'true',
 };
@@ -59,14 +62,17 @@ function installedVersion(app, name) {
   return readJson(path.join(app, 'node_modules', name, 'package.json')).version;
 }
 
-/** npm pack of the built library: the tarball users install. */
+/**
+ * npm pack of the built library: the tarball users install. npm's prepack (projenrc/check-package.js)
+ * refuses to pack without the built files; the tarball must also hold them, or an app installs it and
+ * fails: without the handler bundle at synth, with "Cannot find asset".
+ */
 function packLibrary(work) {
-  for (const built of ['lib/index.js', '.jsii', 'assets/event-tracker/index.js']) {
-    if (!fs.existsSync(path.join(ROOT, built))) {
-      throw new CheckFailed(`${built} is missing: run npx projen compile and npx projen bundle:handler first (npx projen test:compat does both)`);
-    }
+  const [{ filename, files }] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], ROOT, { capture: true }).stdout);
+  const packed = new Set(files.map((file) => file.path));
+  for (const built of ['lib/index.js', '.jsii', HANDLER_ASSET]) {
+    check(packed.has(built), `the tarball has ${built}`, 'Check .npmignore (generated from .projenrc.ts).');
   }
-  const [{ filename }] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], ROOT, { capture: true }).stdout);
   return path.join(work, filename);
 }
 

@@ -39,8 +39,6 @@ export function pointHandlerAt(emulator: PersonalizeEmulator): void {
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     EVENT_TRACKER_TIME_SCALE: String(TIME_SCALE),
-    // In Lambda the functions run on Node.js 22 or later; the SDK would warn about this machine's Node.js 20.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
 }
 

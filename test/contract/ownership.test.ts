@@ -1,8 +1,8 @@
 import { failureReasons, Scenario } from './harness';
 import { EmulatorOptions } from '../emulator/personalize-emulator';
 
-// Issue 8: a tracker is the stack's own only if it is the resource's physical id or carries the stack's
-// proof of ownership; names and ages prove nothing. One scenario per class of defect of the issue.
+// Ownership: a tracker is the stack's own only if it is the resource's physical id or carries the stack's
+// proof of ownership; names and ages prove nothing. One scenario per class of defect.
 
 const SECONDS_AGO = 5_000;
 const HOUR = 60 * 60 * 1000;

@@ -2,7 +2,7 @@ import { describeSpec, LogicalId, TrackerSpec } from './declared';
 import type { StackOutcome } from './tracker-stack';
 
 /**
- * The model: what the template declares (the intent), and the ownership rules of issue 8 that say
+ * The model: what the template declares (the intent), and the ownership rules that say
  * how each stack operation must end: a tracker is the resource's own only if it is its physical id
  * or carries its proof; anything else in the way fails the operation before anything is touched;
  * a replacement that can create first does, so that a rollback finds the original intact. It never

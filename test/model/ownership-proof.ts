@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 
 /**
- * The proof of ownership the handler puts on every tracker it creates (issue 8): a tag of the
+ * The proof of ownership the handler puts on every tracker it creates: a tag of the
  * library's own whose value names the stack and hashes the StackId and LogicalResourceId, so it fits
  * 256 characters and shows no account data. Spelled out here, not imported from the handler, so the
  * check does not take the handler's word for what the proof is.
