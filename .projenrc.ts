@@ -71,6 +71,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk@^2',
     'esbuild@^0.28',
     '@aws-sdk/client-personalize@^3',
+    // The handler reads its stack's status (DescribeStacks). The same release as client-personalize,
+    // so that the bundle holds one copy of the SDK's core.
     '@aws-sdk/client-cloudformation@^3.1138.0',
     '@aws-sdk/client-personalize-events@^3',
     '@smithy/core@^3',
@@ -79,6 +81,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@~2.38.0',
     '@aws-cdk/integ-tests-alpha@2.214.0-alpha.0',
     'fast-check@^4',
+    // The Provider framework's own code runs under the tests (test/driver/): these are the SDK clients
+    // its outbound.js requires (the Lambda runtime provides them in AWS), and a States Language interpreter
+    // for its waiter state machine.
+    '@aws-sdk/client-lambda@^3',
+    '@aws-sdk/client-sfn@^3',
+    'aws-local-stepfunctions@^3',
   ],
 
   eslintOptions: {
