@@ -80,6 +80,10 @@ function converge(request: Request, want: Declared, seen: Observation): Step {
     // Personalize refuses a create that anything is in the way of: trying first costs nothing.
     return change(request, seen, create(request, want), 'create the tracker');
   }
+  if (request.type === 'Create' && seen.createRefused === 'group-not-active') {
+    // A dataset group that is not ACTIVE holds no tracker: nothing to look at until it is.
+    return wait(`dataset group ${want.datasetGroupArn} is not ACTIVE yet`);
+  }
 
   const scene = survey(want, seen);
   if ('kind' in scene) {
@@ -256,8 +260,8 @@ function finish(request: Request, want: Declared, seen: Observation, tracker: Tr
     return wait(`${tracker.arn} is ${tracker.status}`, tracker.arn);
   }
   const flags = flagsOf(claim);
-  // A tracker kept earlier takes exactly the declared tags; otherwise only the keys the template dropped go.
-  const wasKept = flags.has(Flag.RELEASED) || flags.has(Flag.KEEP);
+  // A tracker released earlier takes exactly the declared tags; otherwise only the keys the template dropped go.
+  const wasKept = flags.has(Flag.RELEASED);
   const dropped = [...tags.keys()].filter((key) => isUserTag(key) && !want.tags.has(key)
     && (wasKept || (request.previous?.tags.has(key) ?? false)));
   if (dropped.length > 0) {

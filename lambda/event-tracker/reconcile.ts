@@ -1,7 +1,7 @@
 import { act } from './act';
 import { Answer, decide, Step } from './decide';
 import { isTransient } from './errors';
-import { logStep } from './log';
+import { logStep, logWarning } from './log';
 import { Observation } from './observation';
 import { Io, observe, statusOf, withTracker } from './observe';
 import type { Request } from './request';
@@ -20,17 +20,22 @@ export class DeploymentFailure extends Error {
   }
 }
 
-/** Enough for the longest path (look, fence, delete, create, tag, untag...) several times over. */
+/** Looks and changes per invocation (waits aside): the longest path several times over, against a tight loop. */
 const MAX_STEPS = 40;
 /**
- * When this invocation looks again at a tracker it created itself, instead of leaving it to the
- * Provider's next poll: most trackers settle within seconds, and this invocation knows the tracker
- * is its own without reading its tags again. After the early looks, every query interval.
+ * When this invocation looks again at a tracker it created itself: most trackers settle within
+ * seconds, and the invocation knows the tracker is its own without reading its tags again. After the
+ * early looks, every query interval of the Provider.
  */
 const LOOKS_AFTER_CREATE_MS = [1_000, 3_500];
 const QUERY_INTERVAL_MS = 5_000;
 /** Between looks at a tracker this invocation asked Personalize to delete. */
 const LOOK_AFTER_DELETE_MS = 2_000;
+/**
+ * How long an invocation follows a tracker it created or deleted before it leaves it to the Provider's
+ * polls: long enough for most trackers, short enough that the Provider's 20 minutes stay its total.
+ */
+const FOLLOW_FOR_MS = 120_000;
 
 /**
  * Observe, decide, act, until the request is done or must wait: the only code that changes
@@ -38,10 +43,11 @@ const LOOK_AFTER_DELETE_MS = 2_000;
  */
 export async function reconcile(request: Request, io: Io, deadline: Deadline): Promise<Outcome> {
   let seen: Observation = {};
-  const settling = new Map<string, { since: number; created: boolean; seen: boolean; looks: number }>();
+  const settling = new Map<string, Settling>();
   try {
-    for (let steps = 0; steps < MAX_STEPS; steps++) {
+    for (let steps = 0; steps < MAX_STEPS;) {
       const step = decide(request, seen);
+      steps += step.kind === 'wait' ? 0 : 1;
       log(request, step);
       switch (step.kind) {
         case 'look':
@@ -54,6 +60,14 @@ export async function reconcile(request: Request, io: Io, deadline: Deadline): P
           } else if (step.change.kind === 'delete') {
             settling.set(step.change.arn, { since: Date.now(), created: false, seen: true, looks: 0 });
           }
+          if (step.change.kind === 'create' && request.type === 'Update' && seen.physical === null) {
+            logWarning({
+              requestType: request.type,
+              step: 'recreating',
+              physicalResourceId: request.physicalId,
+              reason: 'The event tracker no longer exists (deleted outside CloudFormation?). Creating it again: its trackingId changes.',
+            });
+          }
           break;
         case 'done':
           return { complete: true, answer: step.answer };
@@ -63,17 +77,16 @@ export async function reconcile(request: Request, io: Io, deadline: Deadline): P
           }
           throw new DeploymentFailure(step.reason);
         case 'wait': {
-          const settlingTracker = step.arn === undefined ? undefined : settling.get(step.arn);
-          if (!settlingTracker) {
+          // A tracker this invocation created or deleted is followed here for a while; anything else is
+          // left to the Provider's next poll.
+          const followed = step.arn === undefined ? undefined : settling.get(step.arn);
+          const lookAt = followed && followed.since + scaled(lookAfter(followed));
+          if (!followed || lookAt! > followed.since + scaled(FOLLOW_FOR_MS) || lookAt! >= Date.now() + deadline.remainingMs()) {
             return { complete: false };
           }
-          const lookAt = settlingTracker.since + scaled(nextLookAfter(settlingTracker));
-          if (lookAt >= Date.now() + deadline.remainingMs()) {
-            return { complete: false };
-          }
-          await deadline.sleepUntil(lookAt);
-          settlingTracker.looks++;
-          seen = await lookAgain(step.arn!, settlingTracker, seen, io);
+          await deadline.sleepUntil(lookAt!);
+          followed.looks++;
+          seen = await lookAgain(step.arn!, followed, seen, io);
           break;
         }
       }
@@ -89,7 +102,17 @@ export async function reconcile(request: Request, io: Io, deadline: Deadline): P
   }
 }
 
-function nextLookAfter(tracker: { created: boolean; looks: number }): number {
+/** A tracker this invocation created or deleted. */
+interface Settling {
+  readonly since: number;
+  /** Created by this invocation: its tags are known, and "not found" means "not shown yet". */
+  readonly created: boolean;
+  seen: boolean;
+  looks: number;
+}
+
+/** How long after the create or delete the next look is due. */
+function lookAfter(tracker: Settling): number {
   if (!tracker.created) {
     return LOOK_AFTER_DELETE_MS * (tracker.looks + 1);
   }
@@ -97,8 +120,8 @@ function nextLookAfter(tracker: { created: boolean; looks: number }): number {
   return early ?? LOOKS_AFTER_CREATE_MS[LOOKS_AFTER_CREATE_MS.length - 1] + QUERY_INTERVAL_MS * (tracker.looks - LOOKS_AFTER_CREATE_MS.length + 1);
 }
 
-/** The status of a tracker this invocation created or deleted; its tags are known already. */
-async function lookAgain(arn: string, settling: { created: boolean; seen: boolean }, seen: Observation, io: Io): Promise<Observation> {
+/** The status of the tracker waited for; what else is known of it stays. */
+async function lookAgain(arn: string, settling: Settling, seen: Observation, io: Io): Promise<Observation> {
   const now = await statusOf(io, arn);
   if (!now) {
     // Right after CreateEventTracker, Personalize may not show the tracker yet (read-after-write lag).

@@ -1,6 +1,5 @@
 import * as path from 'path';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
-import { NOT_FOUND_RETRY_MS } from '../../lambda/event-tracker/is-complete';
 import { QUERY_INTERVAL, TOTAL_TIMEOUT } from '../../src/private/event-tracker-provider';
 import { OWNERSHIP_TAG_KEY } from '../../src/private/handler-contract';
 import { CloudFormationStack, CloudFormationStackOptions, eventTrackerTemplate, loadFramework, RequestEntry, ResponseEntry } from '../driver';
@@ -199,10 +198,9 @@ export class Scenario {
         const activeAt = history.find((change) => change.status === 'ACTIVE')?.at ?? Infinity;
         const window = this.emulator.calls().filter((call) => call.at >= from && call.at <= to);
         const calls = window.length;
-        // A take-over creates nothing: DescribeEventTracker, ListTagsForResource, UntagResource of a released
-        // tracker's released tag, TagResource, and isComplete's look.
-        const tracker = this.emulator.tracker(response.response.PhysicalResourceId);
-        const budget = takeOverOf(request) ? TAKE_OVER_CALLS : createCallBudget(from, activeAt, tracker);
+        // A take-over creates nothing: DescribeEventTracker and ListTagsForResource of the tracker, one
+        // TagResource with the declared tags and the proof, and two to spare.
+        const budget = takeOverOf(request) ? TAKE_OVER_CALLS : createCallBudget(from, activeAt);
         // Over budget, the failure lists the calls made.
         const made = calls > budget ? window.map((call) => `${call.operation}:${call.outcome}`) : undefined;
         expect({ request: id, calls, made }).toEqual({ request: id, calls: Math.min(calls, budget), made: undefined });
@@ -213,18 +211,12 @@ export class Scenario {
 
 /**
  * The API calls a create of a tracker may make, from the request (`from`) to its answer: the
- * CreateEventTracker, isComplete's looks (one per poll interval until ACTIVE, and the early second
- * look) and one to spare: ceil(time to ACTIVE / poll interval) + 3. While Personalize does not show
- * the new tracker yet (read-after-write lag, until `visibleAt`), isComplete looks again every
- * NOT_FOUND_RETRY_MS instead of every poll interval, and the polls count from then on.
- * Times on the emulator clock.
+ * CreateEventTracker, the creating invocation's looks at its tracker (1 s after the create, at 3.5 s,
+ * then one per poll interval until ACTIVE, whether or not Personalize shows the tracker yet) and one
+ * to spare: ceil(time to ACTIVE / poll interval) + 3. Times on the emulator clock.
  */
-export function createCallBudget(from: number, activeAt: number, tracker: Pick<TrackerSnapshot, 'createdAt' | 'visibleAt'> | undefined): number {
-  if (tracker === undefined || tracker.visibleAt <= tracker.createdAt) {
-    return Math.ceil((activeAt - from) / QUERY_INTERVAL_MS) + 3;
-  }
-  const unseenMs = tracker.visibleAt - from;
-  return Math.ceil(unseenMs / (NOT_FOUND_RETRY_MS * TIME_SCALE)) + Math.ceil(Math.max(0, activeAt - tracker.visibleAt) / QUERY_INTERVAL_MS) + 3;
+export function createCallBudget(from: number, activeAt: number): number {
+  return Math.ceil((activeAt - from) / QUERY_INTERVAL_MS) + 3;
 }
 
 /** CloudFormation's failure reason as the stack shows it. */
@@ -246,4 +238,15 @@ export function userTags(tracker: TrackerSnapshot | undefined): Record<string, s
 /** Tags in the order the construct renders them. */
 export function tags(record: Record<string, string>): Array<{ Key: string; Value: string }> {
   return Object.entries(record).sort(([a], [b]) => a.localeCompare(b)).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/**
+ * Whose the tracker is by its ownership tag: `released` when the stack that kept it let it go (the
+ * tag's flags hold `r`), `<stack name>` when a stack holds it, undefined with no tag.
+ */
+export function holder(tracker: TrackerSnapshot | undefined): string | undefined {
+  const proof = tracker?.tags[OWNERSHIP_TAG_KEY];
+  if (proof === undefined) return undefined;
+  const [stack, , flags = ''] = proof.split('/');
+  return flags.includes('r') ? 'released' : stack;
 }

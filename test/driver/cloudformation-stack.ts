@@ -175,10 +175,18 @@ export class CloudFormationStack {
 
   /**
    * Delivers one request to the ServiceToken, outside any stack operation (the stack state is
-   * untouched), and resolves with the response that delivery led to.
+   * untouched), and resolves with the response that delivery led to. `stackStatus` is what
+   * DescribeStacks answers meanwhile: the status of the operation the request belongs to.
    */
-  send(request: CloudFormationCustomResourceEvent): Promise<SendResult> {
-    return this.provider.send(request);
+  async send(request: CloudFormationCustomResourceEvent, options: { stackStatus?: StackStatus } = {}): Promise<SendResult> {
+    const { stackStatus } = options;
+    if (stackStatus === undefined) return this.provider.send(request);
+    this.describedStatus = () => stackStatus;
+    try {
+      return await this.provider.send(request);
+    } finally {
+      this.describedStatus = undefined;
+    }
   }
 
   /**

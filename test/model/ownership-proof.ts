@@ -14,16 +14,20 @@ export function proofValue(stackId: string, logicalResourceId: string): string {
   return `${stackName}/${digest}`;
 }
 
-/** The handler's released tag: on a tracker kept by RETAIN that left its stack. */
-export const RELEASED_TAG_KEY = 'cdk-personalize-event-tracker:released';
+/** The proof's flags (after a second '/'): 't' taken over, 'a' adopted again, 'k'/'d' a replaced tracker's fate, 'r' released. */
+export function proofFlags(tags: Readonly<Record<string, string>>): string {
+  return (tags[PROOF_TAG_KEY] ?? '').split('/')[2] ?? '';
+}
+
+/** Versions before the 'r' flag released a kept tracker by replacing the proof with this tag. */
+const RELEASED_TAG_KEY = 'cdk-personalize-event-tracker:released';
 
 /** A tracker's tags without the handler's own: the user's tags. */
 export function userTags(tags: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(tags).filter(([key]) => !key.startsWith('cdk-personalize-event-tracker:')));
 }
 
-/** Kept under RETAIN by the handler: released, or its proof flagged 'k' (to be released by the cleanup). */
+/** Kept under RETAIN by the handler: released (flag 'r'), or flagged 'k' (to be released by the cleanup). */
 export function isKept(tags: Readonly<Record<string, string>>): boolean {
-  const flags = (tags[PROOF_TAG_KEY] ?? '').split('/')[2] ?? '';
-  return tags[RELEASED_TAG_KEY] !== undefined || flags.includes('k');
+  return tags[RELEASED_TAG_KEY] !== undefined || /[rk]/.test(proofFlags(tags));
 }
