@@ -78,6 +78,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@~2.38.0',
     '@aws-cdk/integ-tests-alpha@2.214.0-alpha.0',
     'fast-check@^4',
+    // The Provider framework's own code runs under the tests (test/driver/): these are the SDK clients
+    // its outbound.js requires (the Lambda runtime provides them in AWS), and a States Language interpreter
+    // for its waiter state machine.
+    '@aws-sdk/client-lambda@^3',
+    '@aws-sdk/client-sfn@^3',
+    // The driver's tests call its local DescribeStacks as a handler would.
+    '@aws-sdk/client-cloudformation@^3',
+    'aws-local-stepfunctions@^3',
   ],
 
   eslintOptions: {

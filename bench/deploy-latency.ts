@@ -1,12 +1,9 @@
 import { fork } from 'child_process';
 import { join } from 'path';
-import { CreateEventTrackerCommand, DescribeEventTrackerCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { SHIPPED_ASSET } from './handler-startup';
 import { Check, Section, ms, times } from './table';
-import { ON_EVENT_TIMEOUT, QUERY_INTERVAL, TOTAL_TIMEOUT } from '../src/private/event-tracker-provider';
-import { EVENT_TRACKER_RESOURCE_TYPE } from '../src/private/handler-contract';
-import { CloudFormationStack } from '../test/driver';
+import { QUERY_INTERVAL } from '../src/private/event-tracker-provider';
+import { CloudFormationStack, eventTrackerTemplate, warmUpFramework } from '../test/driver';
 import { PersonalizeEmulator } from '../test/emulator/personalize-emulator';
 
 /** How long the emulated tracker takes to turn ACTIVE, split between its two creation statuses. */
@@ -26,8 +23,8 @@ export type Handler = 'ours' | 'naive';
 
 export interface DeployOptions {
   readonly handler?: Handler;
-  /** @default the Provider's query interval */
-  readonly queryIntervalMs?: number;
+  /** Multiplies every duration the provider's template declares (the query interval, timeouts). @default 1 */
+  readonly timeScale?: number;
 }
 
 export interface DeployResult {
@@ -48,8 +45,6 @@ const activeAfter = (c: DeployCase) => c.pendingMs + c.inProgressMs;
 /** Within these first seconds, ACTIVE must be reported within 1 s; later, within one poll interval. */
 const EARLY_MS = 3_000;
 const EARLY_OVERHEAD_MS = 1_000;
-/** The provider's IsCompleteHandler timeout. */
-const IS_COMPLETE_TIMEOUT_MS = 60_000;
 
 /**
  * Starts an emulator and a driven stack (which loads the handler); the returned function runs the
@@ -57,19 +52,18 @@ const IS_COMPLETE_TIMEOUT_MS = 60_000;
  */
 export async function prepareDeploy(deployCase: DeployCase, options: DeployOptions = {}): Promise<() => Promise<DeployResult>> {
   const handler = options.handler ?? 'ours';
-  const queryIntervalMs = options.queryIntervalMs ?? QUERY_INTERVAL.toMilliseconds();
   const emulator = await PersonalizeEmulator.start({
     timings: { trackerCreatePendingMs: deployCase.pendingMs, trackerCreateInProgressMs: deployCase.inProgressMs },
   });
   const datasetGroupArn = emulator.createDatasetGroup('bench-dataset-group');
+  // The provider as the library synthesizes it, run by aws-cdk-lib's framework code.
   const stack = new CloudFormationStack({
-    handlerPath: handler === 'ours' ? SHIPPED_ASSET : __filename,
-    onEvent: { timeoutMs: ON_EVENT_TIMEOUT.toMilliseconds(), exportName: handler === 'ours' ? 'onEvent' : 'naiveOnEvent' },
-    isComplete: { timeoutMs: IS_COMPLETE_TIMEOUT_MS, exportName: handler === 'ours' ? 'isComplete' : 'naiveIsComplete' },
-    queryInterval: queryIntervalMs,
-    totalTimeout: Math.ceil(TOTAL_TIMEOUT.toMilliseconds() / queryIntervalMs) * queryIntervalMs,
-    resourceType: EVENT_TRACKER_RESOURCE_TYPE,
+    template: eventTrackerTemplate(),
+    userCode: () => (handler === 'ours' ? SHIPPED_ASSET : join(__dirname, 'naive-handler.ts')),
+    timeScale: options.timeScale ?? 1,
   });
+  const queryIntervalMs = stack.provider.queryInterval;
+  await warmUpFramework();
 
   return async () => {
     const restoreEnv = setEnv({
@@ -85,7 +79,7 @@ export async function prepareDeploy(deployCase: DeployCase, options: DeployOptio
     try {
       const result = await stack.create({ EventTrackerName: 'bench-tracker', DatasetGroupArn: datasetGroupArn });
       const requestAt = stack.timeline.find((e) => e.kind === 'request')!.at;
-      const successAt = result.responses[result.responses.length - 1].at;
+      const successAt = result.responses.find((r) => r.accepted)!.at;
       if (result.status !== 'CREATE_COMPLETE' || !stack.attributes.TrackingId) {
         throw new Error(`create ended in ${result.status}: ${result.responses.map((r) => r.response.Reason).join('; ')}`);
       }
@@ -124,27 +118,6 @@ function setEnv(values: Record<string, string | undefined>): () => void {
   };
   apply(values);
   return () => apply(before);
-}
-
-/**
- * The alternative: a handler that creates and returns, then describes once per poll of the same
- * Provider (as a naive provider-per-tracker library does).
- */
-export async function naiveOnEvent(event: CloudFormationCustomResourceEvent): Promise<{ PhysicalResourceId: string }> {
-  if (event.RequestType !== 'Create') return { PhysicalResourceId: event.PhysicalResourceId };
-  const created = await new PersonalizeClient({}).send(new CreateEventTrackerCommand({
-    name: event.ResourceProperties.EventTrackerName,
-    datasetGroupArn: event.ResourceProperties.DatasetGroupArn,
-  }));
-  return { PhysicalResourceId: created.eventTrackerArn! };
-}
-
-export async function naiveIsComplete(
-  event: CloudFormationCustomResourceEvent & { PhysicalResourceId: string },
-): Promise<{ IsComplete: boolean; Data?: Record<string, string | undefined> }> {
-  if (event.RequestType !== 'Create') return { IsComplete: true };
-  const { eventTracker } = await new PersonalizeClient({}).send(new DescribeEventTrackerCommand({ eventTrackerArn: event.PhysicalResourceId }));
-  return eventTracker?.status === 'ACTIVE' ? { IsComplete: true, Data: { TrackingId: eventTracker.trackingId } } : { IsComplete: false };
 }
 
 /** Runs each case in its own process (the handler reads its endpoint from the environment), all at once. */
@@ -218,7 +191,7 @@ export function deploySection(results: readonly DeployResult[]): Section {
     title: 'Deploy latency',
     tables: [table],
     notes: [
-      'Local CloudFormation + Provider driver running the bundled handler against the Personalize emulator, real sleeps, '
+      'Local CloudFormation driver over aws-cdk-lib\'s Provider framework (the template the library synthesizes), running the bundled handler against the Personalize emulator, real sleeps, '
         + `query interval ${seconds(ours[0]?.queryIntervalMs ?? QUERY_INTERVAL.toMilliseconds())} (the Provider's). Each case ran in its own process and emulator, all at once.`,
       'naive: the same Provider with a handler that creates in onEvent and describes once per isComplete poll (no early looks), as provider-per-tracker libraries do.',
       `After its early looks (isComplete's first call 1 s after the create, and a second look at 3.5 s), ours polls like the naive handler, every ${seconds(ours[0]?.queryIntervalMs ?? 0)}: `

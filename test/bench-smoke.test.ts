@@ -198,8 +198,8 @@ describe('handler start-up', () => {
 
 test('deploy latency: ours and the naive handler create a tracker through the driver', async () => {
   const deployCase = { pendingMs: 20, inProgressMs: 30 };
-  const ours = await deployOnce(deployCase, { queryIntervalMs: 100 });
-  const naive = await deployOnce(deployCase, { queryIntervalMs: 100, handler: 'naive' });
+  const ours = await deployOnce(deployCase, { timeScale: 0.02 });
+  const naive = await deployOnce(deployCase, { timeScale: 0.02, handler: 'naive' });
 
   for (const result of [ours, naive]) {
     expect(result.stackStatus).toBe('CREATE_COMPLETE');

@@ -59,7 +59,9 @@ export async function deployTracker(
   }
   trace.forEach((hop) => story.detail(`  where ${hop}`));
 
-  const cfn = new TrackerStack({ stackName: stack.name, logicalId, resourceType: resource.Type, provider, emulator, timeScale: TIME_SCALE });
+  const cfn = new TrackerStack({
+    stackName: stack.name, template: stack.template, logicalId, resourceType: resource.Type, provider, emulator, timeScale: TIME_SCALE,
+  });
   deployment.deploy(stack.name, logicalId, {
     get physicalId() { return cfn.cfn.physicalResourceId ?? ''; },
     attribute: (name) => cfn.cfn.attributes[name],

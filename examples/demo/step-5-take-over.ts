@@ -43,7 +43,9 @@ export async function takeOverExistingTracker(story: Story, deployed: DeployedTr
 
   // The same handler and provider settings as the example app's tracker.
   const provider = readProvider(deployed.stack, deployed.stack.onlyResourceOfType(TRACKER_TYPE)[1]);
-  const cfn = new TrackerStack({ stackName: stack.stackName, logicalId, resourceType: TRACKER_TYPE, provider, emulator, timeScale: TIME_SCALE });
+  const cfn = new TrackerStack({
+    stackName: stack.stackName, template: template.toJSON(), logicalId, resourceType: TRACKER_TYPE, provider, emulator, timeScale: TIME_SCALE,
+  });
   const created = await cfn.create(properties);
   created.lines.forEach((line) => story.detail(line));
   const after = emulator.tracker(legacy.arn);

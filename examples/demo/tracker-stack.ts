@@ -1,11 +1,12 @@
-import { ProviderDefinition, ProviderFunction } from './provider';
+import { ProviderDefinition } from './provider';
 import { seconds } from './story';
-import { shortId } from './template-summary';
-import { CloudFormationStack, OperationResult, StackStatus, TemplateProperties, UserFunctionOptions } from '../../test/driver';
+import { CloudFormationStack, OperationResult, StackStatus, Template, TemplateProperties } from '../../test/driver';
 import { PersonalizeEmulator } from '../../test/emulator/personalize-emulator';
 
 export interface TrackerStackOptions {
   readonly stackName: string;
+  /** The stack's synthesized template: the custom resource and its Provider. */
+  readonly template: unknown;
   readonly logicalId: string;
   readonly resourceType: string;
   readonly provider: ProviderDefinition;
@@ -28,24 +29,22 @@ export interface OperationReport {
 }
 
 /**
- * The tracker's custom resource, played by the local CloudFormation + Provider-framework driver with
- * the handler module from cdk.out and the provider settings read from the template.
+ * The tracker's custom resource, played by the local CloudFormation driver: the Provider as the
+ * template declares it (aws-cdk-lib's framework functions, the waiter state machine, the handler
+ * module from cdk.out), every duration the template declares scaled by timeScale.
  */
 export class TrackerStack {
   readonly cfn: CloudFormationStack;
 
   constructor(private readonly options: TrackerStackOptions) {
-    const { provider, timeScale } = options;
-    const queryInterval = provider.intervalSeconds * 1000 * timeScale;
     this.cfn = new CloudFormationStack({
-      handlerPath: provider.handlerFile,
+      template: options.template as Template,
+      customResource: options.logicalId,
+      userCode: () => options.provider.handlerFile,
+      timeScale: options.timeScale,
       stackName: options.stackName,
       logicalResourceId: options.logicalId,
       resourceType: options.resourceType,
-      onEvent: userFunction(provider.onEvent, timeScale),
-      isComplete: userFunction(provider.isComplete, timeScale),
-      queryInterval,
-      totalTimeout: queryInterval * provider.maxAttempts,
       region: options.emulator.region,
       account: options.emulator.accountId,
     });
@@ -96,10 +95,6 @@ export class TrackerStack {
     }
     return report;
   }
-}
-
-function userFunction(fn: ProviderFunction, timeScale: number): UserFunctionOptions {
-  return { exportName: fn.exportName, functionName: shortId(fn.logicalId), timeoutMs: fn.timeoutSeconds * 1000 * timeScale };
 }
 
 function describeInvocation(result: any, error: { errorMessage: string } | undefined): string {

@@ -7,7 +7,10 @@
 // - cdk-nag's AwsSolutions report of those synths: no unacknowledged finding; and of a control synth
 //   without the app's acknowledgments of its own function: findings there, and only there;
 // - the contract suite (test/contract, which runs the shipped handler bundle) on the Node.js major
-//   of the handler's Lambda runtime, with the Node.js binary from the app's lock file.
+//   of the handler's Lambda runtime, with the Node.js binary from the app's lock file, under the
+//   Provider framework of the app's aws-cdk-lib: the driver loads that aws-cdk-lib's framework code
+//   (DRIVER_AWS_CDK_LIB) and the provider of the tracker stack the app synthesized (DRIVER_TEMPLATE).
+//   That framework requires @aws-sdk/client-lambda and @aws-sdk/client-sfn, which the app must provide.
 // Prints the versions it tested; exits non-zero on any failure. Leaves no file behind.
 'use strict';
 const { spawnSync } = require('child_process');
@@ -119,6 +122,7 @@ function synth(app, reference, { nagControl = false } = {}) {
     reference,
     exitStatus: result.status,
     tracker: readJson(templateFile(TRACKER_STACK)),
+    trackerTemplateFile: templateFile(TRACKER_STACK),
     ingest: readJson(templateFile(INGEST_STACK)),
     validationReport: path.join(outdir, 'validation-report.json'),
   };
@@ -196,15 +200,27 @@ function handlerNodeMajor(tracker) {
   return { runtime: runtimes[0], major: Number(match[1]) };
 }
 
-function runContractSuite(app, node, { runtime, major }) {
+function runContractSuite(app, node, { runtime, major }, trackerTemplate) {
   const version = run(node, ['--version'], app, { capture: true }).stdout.trim();
   check(version.startsWith(`v${major}.`), `the Node.js binary (${version}) has the major of the handler runtime ${runtime}`,
     `Set "node": "^${major}" in test/compat/package.json and run npm install there.`);
+  const awsCdkLib = path.join(app, 'node_modules', 'aws-cdk-lib');
+  const runtimeDir = path.join(awsCdkLib, 'custom-resources', 'lib', 'provider-framework', 'runtime');
+  const missing = ['@aws-sdk/client-lambda', '@aws-sdk/client-sfn'].filter((name) => {
+    try {
+      require.resolve(name, { paths: [runtimeDir] });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  check(missing.length === 0, `the app provides what aws-cdk-lib's framework requires (${missing.join(', ') || 'all found'})`,
+    `Add ${missing.join(' and ')} to test/compat/package.json's dependencies and run npm install there (the Lambda runtime provides them in AWS).`);
   // Its own reporters: the JUnit report of the main test run stays as it is.
   run(node, [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), 'test/contract', '--ci', '--coverage=false', '--reporters=default'], ROOT, {
-    env: { ...env, PATH: `${path.dirname(node)}${path.delimiter}${env.PATH}` },
+    env: { ...env, PATH: `${path.dirname(node)}${path.delimiter}${env.PATH}`, DRIVER_AWS_CDK_LIB: awsCdkLib, DRIVER_TEMPLATE: trackerTemplate },
   });
-  console.log(`ok  the contract suite passed on Node.js ${version}`);
+  console.log(`ok  the contract suite passed on Node.js ${version} under the Provider framework of aws-cdk-lib ${installedVersion(app, 'aws-cdk-lib')}`);
   return version;
 }
 
@@ -221,7 +237,7 @@ function main() {
     results.forEach(checkReference);
     results.forEach(checkNagReport);
     checkNagControl(control);
-    const nodeVersion = runContractSuite(app, node, handlerNodeMajor(results[0].tracker));
+    const nodeVersion = runContractSuite(app, node, handlerNodeMajor(results[0].tracker), results[0].trackerTemplateFile);
     const tested = ['aws-cdk-lib', 'constructs', 'aws-cdk', 'cdk-nag'].map((name) => `${name} ${installedVersion(app, name)}`);
     console.log(`::: test:compat passed: ${tested.join(', ')}, handler on Node.js ${nodeVersion}`);
   } finally {

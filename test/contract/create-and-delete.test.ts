@@ -238,9 +238,9 @@ describe('delete', () => {
 
   test('after a create that timed out cleans up in the rollback', async () => {
     await scenario.emulator.stop();
-    // In AWS time: 30 s in progress, against a Provider that gives up after 20 s. The Provider counts
-    // polls, not time, and on a busy machine its polls took longer than the 30 s: so Personalize's
-    // clock stands still until the rollback's DeleteEventTracker, which then waits for the creation.
+    // The tracker stays in creation while the Provider's 20 min total timeout passes (12 s here): the
+    // Provider counts polls, not time, so Personalize's clock stands still until the rollback's
+    // DeleteEventTracker, which then waits for the creation (30 s in AWS time).
     const clock = { frozenAt: undefined as number | undefined };
     scenario = await Scenario.start({ timings: { trackerCreateInProgressMs: 300 }, clock: () => clock.frozenAt ?? preciseNow() });
     clock.frozenAt = preciseNow();
@@ -249,7 +249,7 @@ describe('delete', () => {
       clock.frozenAt = undefined;
       rollbackDelete.release();
     });
-    const stack = scenario.newStack({ totalTimeout: 200 });
+    const stack = scenario.newStack();
 
     const result = await stack.create(scenario.props());
 

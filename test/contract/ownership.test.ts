@@ -265,7 +265,7 @@ describe.each(['id', 'name'] as const)('with %s-style tracker ARNs', (trackerArn
 
     test('when DescribeEventTracker is throttled through all its SDK retries', async () => {
       const s = await start({ faults: { bursts: [{ operation: 'DescribeEventTracker', count: 16, error: 'LimitExceededException' }] } });
-      const stack = s.newStack({ onEvent: { timeoutMs: ON_EVENT_TIMEOUT_MS } });
+      const stack = s.newStack({ userFunctionTimeoutMs: { onEvent: ON_EVENT_TIMEOUT_MS } });
 
       const result = await stack.create(s.props());
       await s.untilDeletionsFinish();
@@ -277,7 +277,7 @@ describe.each(['id', 'name'] as const)('with %s-style tracker ARNs', (trackerArn
 
     test('when DescribeEventTracker answers slowly', async () => {
       const s = await start({ faults: { latencyMs: { DescribeEventTracker: 1_000 } } });
-      const stack = s.newStack({ onEvent: { timeoutMs: ON_EVENT_TIMEOUT_MS } });
+      const stack = s.newStack({ userFunctionTimeoutMs: { onEvent: ON_EVENT_TIMEOUT_MS } });
 
       const result = await stack.create(s.props());
       await s.untilDeletionsFinish();

@@ -12,6 +12,8 @@ export interface ResourceIdentity {
   readonly logicalResourceId: string;
   readonly resourceType: string;
   readonly serviceToken: string;
+  /** The resource's ServiceTimeout property, delivered with ServiceToken in ResourceProperties. */
+  readonly serviceTimeout?: string;
   readonly region: string;
 }
 
@@ -58,7 +60,11 @@ export function buildRequest(
   identity: ResourceIdentity, requestType: 'Create' | 'Update' | 'Delete', input: RequestInput,
 ): CloudFormationCustomResourceEvent {
   const requestId = input.requestId ?? randomUUID();
-  const props = (p: TemplateProperties) => ({ ServiceToken: identity.serviceToken, ...stringifyProperties(p) });
+  const props = (p: TemplateProperties) => ({
+    ServiceToken: identity.serviceToken,
+    ...identity.serviceTimeout === undefined ? {} : { ServiceTimeout: identity.serviceTimeout },
+    ...stringifyProperties(p),
+  });
   const common = {
     ServiceToken: identity.serviceToken,
     ResponseURL: presignedResponseUrl(identity, requestId),

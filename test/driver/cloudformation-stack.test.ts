@@ -1,15 +1,16 @@
 import { join } from 'path';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { fixtureStack, FixtureProviderProps } from './fixtures/provider';
 import { CloudFormationStack, CloudFormationStackOptions, CREATE_FAILED_PHYSICAL_ID_MARKER } from './index';
 
 // CloudFormation's side of the lifecycle: which requests it sends, and what it makes of the answers.
 
-const fixture = (name: string) => join(__dirname, 'fixtures', `${name}.js`);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const recorded = (name: string): Array<{ handler: string; event: any }> => require(fixture(name)).events;
+const recorded = (name: string): Array<{ handler: string; event: any }> => require(join(__dirname, 'fixtures', `${name}.js`)).events;
 
-function stackFor(name: string, options: Partial<CloudFormationStackOptions> = {}) {
-  return new CloudFormationStack({ handlerPath: fixture(name), queryInterval: 10, totalTimeout: 50, ...options });
+/** A stack over the fixture's Provider: isComplete every 10 ms, at most 5 times more (1 s and 5 s, 100 times faster). */
+function stackFor(name: string, options: Partial<CloudFormationStackOptions> = {}, props: Partial<FixtureProviderProps> = {}) {
+  return fixtureStack({ fixture: name, ...props }, options);
 }
 
 /** [RequestType, PhysicalResourceId, ResourceProperties.Name] of each request. */
@@ -43,7 +44,7 @@ describe('create', () => {
       Ratio: '0.5',
       Nested: { List: ['1', 'false', { Deep: '2' }], Text: 'kept' },
     });
-    expect(request).toMatchObject({ RequestType: 'Create', ServiceToken: stack.provider.serviceToken, StackId: stack.stackId, ResourceType: 'AWS::CloudFormation::CustomResource' });
+    expect(request).toMatchObject({ RequestType: 'Create', ServiceToken: stack.provider.serviceToken, StackId: stack.stackId, ResourceType: 'Custom::Fixture' });
     expect(stack.invocations[0].event.ResourceProperties.Count).toBe('3');
     expect(stack.physicalResourceId).toBe('thing-str');
     expect(stack.attributes).toEqual({ Arn: 'arn:aws:thing:::str', Overridden: 'by isComplete', Polls: 1 });
@@ -67,14 +68,17 @@ describe('create', () => {
     expect(() => stack.getAtt('Nope')).toThrow(/Vendor response doesn't contain Nope key/);
   });
 
-  test('records requests, invocations, responses and stack events in order', async () => {
+  test('records requests, invocations (user and framework functions), StartExecution, responses and stack events', async () => {
     const stack = stackFor('completes-after-polls');
     await stack.create({ Name: 'order', Polls: 2 });
-    expect(stack.timeline.map((e) => e.kind === 'invocation' ? e.handler : e.kind)).toEqual([
-      'stack-event', 'stack-event', 'request', 'onEvent', 'isComplete', 'isComplete', 'response', 'stack-event', 'stack-event',
+    const kinds = stack.timeline.map((e) => (e.kind === 'invocation' || e.kind === 'framework' ? `${e.kind}:${e.handler}` : e.kind));
+    // Entries of invocations are recorded when they end (with the time they began).
+    expect(kinds).toEqual([
+      'stack-event', 'stack-event', 'request', 'invocation:onEvent', 'start-execution', 'framework:onEvent',
+      'invocation:isComplete', 'framework:isComplete', 'invocation:isComplete', 'response', 'stack-event', 'stack-event', 'framework:isComplete',
     ]);
-    const times = stack.timeline.map((e) => e.at);
-    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const sorted = stack.timeline.filter((e) => e.kind !== 'framework' && e.kind !== 'invocation').map((e) => e.at);
+    expect(sorted).toEqual([...sorted].sort((a, b) => a - b));
   });
 
   test('fails a Create in onEvent, then sends the rollback Delete for the marker, which never reaches the handler', async () => {
@@ -126,6 +130,8 @@ describe('create', () => {
       .toMatch(/^CloudFormation did not receive a response from your Custom Resource/);
     // CloudFormation invents a physical id for the rollback Delete, which this handler then mishandles too.
     expect(result.requests[1]).toMatchObject({ RequestType: 'Delete', PhysicalResourceId: expect.stringMatching(/^TestStack-Resource-[0-9A-F]{12}$/) });
+    // The framework named the waiter execution after the RequestId onEvent returned.
+    expect(stack.timeline.find((e) => e.kind === 'start-execution')).toMatchObject({ requestId: 'not-the-request-id' });
     expect(result.status).toBe('ROLLBACK_FAILED');
   });
 
@@ -317,13 +323,13 @@ describe('delete', () => {
 
 describe('a request delivered twice, overlapping', () => {
   // The second delivery starts 5 ms after the first, whose onEvent takes 30 ms; its waiter then polls
-  // every 25 ms, so a second onEvent answering at ~35 ms finds the first waiter still running.
-  const slowStack = () => stackFor('slow-on-event', { queryInterval: 25, totalTimeout: 250 });
+  // every 50 ms, so a second onEvent answering at ~35 ms finds the first waiter still running.
+  const slowStack = () => stackFor('slow-on-event', {}, { queryIntervalSeconds: 5, totalTimeoutSeconds: 50 });
   const onEvents = (stack: CloudFormationStack) => stack.invocations.filter((i) => i.handler === 'onEvent');
   const deliveries = (stack: CloudFormationStack) =>
     stack.timeline.flatMap((e) => (e.kind === 'request' ? [[e.request.RequestType, e.delivery]] : []));
 
-  test('with the same onEvent answer, the second delivery joins the waiter: one response, CREATE_COMPLETE', async () => {
+  test('with the same onEvent answer, the second delivery joins the waiter execution: one response, CREATE_COMPLETE', async () => {
     const stack = slowStack();
     const result = await stack.create({ Name: 'x', SleepMs: 30, Polls: 3 }, { duplicateDeliveryAfterMs: 5 });
 
@@ -335,6 +341,7 @@ describe('a request delivered twice, overlapping', () => {
     expect(result.requests).toHaveLength(1);
     expect(result.responses).toHaveLength(1);
     expect(result.ignoredResponses).toEqual([]);
+    expect(stack.timeline.flatMap((e) => (e.kind === 'start-execution' ? [e.outcome] : []))).toEqual(['started', 'joined']);
     expect(stack.physicalResourceId).toBe('slow-x');
   });
 
@@ -378,16 +385,19 @@ describe('a request delivered twice, overlapping', () => {
 
 describe('several stacks', () => {
   test('run concurrently without mixing their logs or state', async () => {
-    const a = stackFor('logs-event', { stackName: 'StackA', onEvent: { functionName: 'A-OnEvent' } });
-    const b = stackFor('logs-event', { stackName: 'StackB', onEvent: { functionName: 'B-OnEvent' } });
-    const [ra, rb] = await Promise.all([a.create({ SleepMs: 20 }), b.create({ SleepMs: 5 })]);
+    const a = stackFor('logs-event', { stackName: 'StackA' });
+    const b = stackFor('logs-event', { stackName: 'StackB' });
+    const c = stackFor('completes-after-polls', { stackName: 'StackC' });
+    const [ra, rb, rc] = await Promise.all([a.create({ SleepMs: 20 }), b.create({ SleepMs: 5 }), c.create({ Name: 'c', Polls: 3 })]);
 
-    expect([ra.status, rb.status]).toEqual(['CREATE_COMPLETE', 'CREATE_COMPLETE']);
-    expect(a.logs.some((l) => l.text.includes('A-OnEvent'))).toBe(true);
-    expect(a.logs.some((l) => l.text.includes('B-OnEvent'))).toBe(false);
+    expect([ra.status, rb.status, rc.status]).toEqual(['CREATE_COMPLETE', 'CREATE_COMPLETE', 'CREATE_COMPLETE']);
+    // Each stack's functions ran with their own environment and context (the framework read its own function ARNs).
+    expect(a.logs.some((l) => l.text.includes(a.provider.functions.onEvent!.arn))).toBe(true);
+    expect(a.logs.some((l) => l.text.includes('StackB'))).toBe(false);
     expect(b.logs.filter((l) => l.text.includes('StackA'))).toEqual([]);
     expect(a.logs).toHaveLength(6);
     expect(b.logs).toHaveLength(6);
+    expect(c.attributes).toMatchObject({ Polls: 3 });
   });
 
   test('keep the ResponseURL out of the logs across a whole lifecycle', async () => {
@@ -398,5 +408,51 @@ describe('several stacks', () => {
     expect(stack.requests).toHaveLength(3);
     expect(stack.logs.length).toBeGreaterThan(10);
     expect(stack.responseUrlLeaks()).toEqual([]);
+  });
+});
+
+describe('late deliveries, stragglers and ServiceTimeout', () => {
+  test('a redelivery during the next operation meets ExecutionAlreadyExists; CloudFormation ignores its FAILED answer', async () => {
+    const stack = stackFor('completes-after-polls');
+    const created = await stack.create({ Name: 'late' });
+    const updating = stack.update({ Name: 'late', Size: 2 });
+    const redelivered = await stack.redeliver(created.requests[0]);
+    expect((await updating).status).toBe('UPDATE_COMPLETE');
+
+    expect(redelivered).toMatchObject({ accepted: false, from: 'onEvent', response: { Status: 'FAILED' } });
+    expect(redelivered.response.Reason).toMatch(/^ExecutionAlreadyExists/);
+    expect(stack.physicalResourceId).toBe('thing-late');
+    expect(stack.timeline.filter((e) => e.kind === 'request').map((e) => e.kind === 'request' && [e.request.RequestType, e.delivery]))
+      .toEqual([['Create', 1], ['Update', 1], ['Create', 2]]);
+  });
+
+  test('an operation that leaves its stragglers ends while the other delivery still runs; untilStragglersFinish waits for it', async () => {
+    const stack = stackFor('slow-on-event');
+    // The second delivery waits for the test to let it go: it cannot start before the operation ends.
+    let letGo!: () => void;
+    const gate = new Promise<void>((ok) => { letGo = ok; });
+    stack.interceptDeliveries((request, _index, send) => Promise.all([send(request), gate.then(() => send(request))]));
+    const result = await stack.create({ Name: 'x' }, { awaitStragglers: false });
+    expect(result.status).toBe('CREATE_COMPLETE');
+    expect(stack.invocations.filter((i) => i.handler === 'onEvent')).toHaveLength(1);
+
+    letGo();
+    await stack.untilStragglersFinish();
+    expect(stack.invocations.filter((i) => i.handler === 'onEvent')).toHaveLength(2);
+    expect(stack.responses.map((r) => [r.response.Status, r.accepted])).toEqual([['SUCCESS', true], ['FAILED', false]]);
+  });
+
+  test('fails a resource whose answer does not come within its ServiceTimeout, with CloudFormation\'s message', async () => {
+    // Real time: a 1 s ServiceTimeout against an onEvent that takes 1.5 s (within its 3 s Lambda timeout).
+    const stack = fixtureStack({ fixture: 'slow-on-event', serviceTimeoutSeconds: 1 }, { timeScale: 1 });
+    expect(stack.provider.serviceTimeoutMs).toBe(1_000);
+    const result = await stack.create({ Name: 'x', SleepMs: 1_500 });
+
+    const failed = stack.stackEvents.find((e) => e.status === 'CREATE_FAILED')!;
+    expect(failed.reason).toBe(`CloudFormation did not receive a response from your Custom Resource. Please check your logs for requestId [${result.requests[0].RequestId}].`);
+    expect(result.requests.map((r) => r.RequestType)).toEqual(['Create', 'Delete']);
+    expect(result.requests[0].ResourceProperties.ServiceTimeout).toBe('1');
+    // The rollback Delete takes as long, and fails the same way.
+    expect(result.status).toBe('ROLLBACK_FAILED');
   });
 });

@@ -2,8 +2,9 @@ import { randomBytes } from 'crypto';
 import { isDeepStrictEqual } from 'util';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { buildRequest, RequestInput, ResourceIdentity, stackArn, stringifyProperties, TemplateProperties } from './cloudformation-request';
+import { claimStack, DescribedStack } from './local-cloudformation';
+import { LocalProvider, LocalProviderOptions, SendResult } from './local-provider';
 import type { LogLine } from './log-capture';
-import { ProviderFramework, ProviderFrameworkOptions, SendResult } from './provider-framework';
 import type { InvocationEntry, RequestEntry, ResponseEntry, StackEventEntry, TimelineEntry } from './timeline';
 import { preciseNow } from '../helpers/precise-clock';
 
@@ -18,13 +19,19 @@ export type StackStatus =
 export type DeletionPolicy = 'Delete' | 'Retain' | 'RetainExceptOnCreate';
 export type UpdateReplacePolicy = 'Delete' | 'Retain';
 
-export interface CloudFormationStackOptions extends Omit<ProviderFrameworkOptions, 'timeline'> {
+/** The stack's custom resource and its Provider come from a synthesized template (LocalProviderOptions). */
+export interface CloudFormationStackOptions extends Omit<LocalProviderOptions, 'timeline'> {
   /** @default 'TestStack' */
   readonly stackName?: string;
   /** @default 'Resource' */
   readonly logicalResourceId?: string;
-  /** @default 'AWS::CloudFormation::CustomResource' */
+  /** @default the template's type of the custom resource */
   readonly resourceType?: string;
+  /**
+   * The stack's StackId, for every create. Several driver stacks (one resource each) can stand for
+   * one CloudFormation stack this way. @default a new StackId per create
+   */
+  readonly stackId?: string;
   /** @default 'Delete' */
   readonly deletionPolicy?: DeletionPolicy;
   /** @default 'Delete' */
@@ -37,12 +44,29 @@ export interface DeliveryOptions {
    * Lambda delivers an asynchronous invocation at least once: deliver the request a second time this
    * many ms after the first, overlapping it. CloudFormation takes the first response that arrives for
    * the request and ignores the rest; the operation goes on from that response while the other
-   * delivery may still run, and ends only once every delivery has answered.
+   * delivery may still run.
    */
   readonly duplicateDeliveryAfterMs?: number;
+  /**
+   * Whether the operation ends only once every delivery of its requests (and the waiter executions
+   * they started) has ended. With false, they may still run during the next operation:
+   * untilStragglersFinish() waits for them. @default true
+   */
+  readonly awaitStragglers?: boolean;
+}
+
+export interface DeleteOptions extends DeliveryOptions {
+  /**
+   * The stack's status while the Delete runs, when this resource is deleted by another operation of
+   * a stack with several resources (ROLLBACK_IN_PROGRESS, UPDATE_ROLLBACK_IN_PROGRESS,
+   * UPDATE_COMPLETE_CLEANUP_IN_PROGRESS): what DescribeStacks answers. @default 'DELETE_IN_PROGRESS'
+   */
+  readonly stackStatus?: StackStatus;
 }
 
 export interface CreateOptions extends DeliveryOptions {
+  /** The resource is added to a live stack by an update: DescribeStacks says UPDATE_IN_PROGRESS (and UPDATE_ROLLBACK_IN_PROGRESS on its rollback). */
+  readonly addedByUpdate?: boolean;
   /** Another resource of the stack fails after this one was created: CloudFormation deletes this one again. */
   readonly failStackAfter?: boolean;
 }
@@ -76,9 +100,18 @@ interface Outcome {
 const NO_RESPONSE = 'CloudFormation did not receive a response from your Custom Resource.';
 const TOO_LONG = 'Response object is too long.';
 
-/** A CloudFormation stack holding one custom resource backed by the Provider framework. */
+/** Decides how the `index`-th request of the stack's operations reaches the Provider (e.g. delivered twice). */
+export type DeliveryInterceptor = (request: CloudFormationCustomResourceEvent, index: number, send: Send) => Promise<unknown>;
+export type Send = (request: CloudFormationCustomResourceEvent) => Promise<SendResult>;
+
+/**
+ * A CloudFormation stack holding one custom resource backed by the Provider framework, deployed
+ * locally from a synthesized template. CloudFormation's side is played here: the requests it sends
+ * (create, update, cleanup, rollback, delete), each as an asynchronous invocation of the ServiceToken,
+ * and what it makes of the first response that reaches the request's ResponseURL within ServiceTimeout.
+ */
 export class CloudFormationStack {
-  readonly provider: ProviderFramework;
+  readonly provider: LocalProvider;
   readonly timeline: TimelineEntry[] = [];
   readonly stackName: string;
   readonly logicalResourceId: string;
@@ -88,14 +121,26 @@ export class CloudFormationStack {
   private data: Record<string, any> = {};
   private props?: TemplateProperties;
   private busy = false;
-  /** Deliveries still running after CloudFormation took a response for their request. */
+  /** Deliveries (and their waiter executions) that may still run after CloudFormation took a response. */
   private readonly stragglers: Array<Promise<unknown>> = [];
+  private interceptor?: DeliveryInterceptor;
+  private delivered = 0;
+  private readonly described: DescribedStack;
+  /** What DescribeStacks says during an operation that is part of a larger one. */
+  private describedStatus?: (status: StackStatus) => StackStatus | undefined;
 
   constructor(private readonly options: CloudFormationStackOptions) {
-    this.provider = new ProviderFramework({ ...options, timeline: this.timeline });
     this.stackName = options.stackName ?? 'TestStack';
+    this.provider = new LocalProvider({ ...options, stackName: this.stackName, timeline: this.timeline });
     this.logicalResourceId = options.logicalResourceId ?? 'Resource';
     this.identity = this.newIdentity();
+    const stack = this;
+    this.described = {
+      get stackId() { return stack.stackId; },
+      stackName: this.stackName,
+      creationTime: new Date(),
+      status: () => this.describedStatus?.(this.current) ?? this.current,
+    };
   }
 
   get status(): StackStatus { return this.current; }
@@ -128,15 +173,43 @@ export class CloudFormationStack {
     return buildRequest(this.identity, requestType, input);
   }
 
-  /** Runs one request through the framework, outside any stack operation: the stack state is untouched. */
+  /**
+   * Delivers one request to the ServiceToken, outside any stack operation (the stack state is
+   * untouched), and resolves with the response that delivery led to.
+   */
   send(request: CloudFormationCustomResourceEvent): Promise<SendResult> {
     return this.provider.send(request);
+  }
+
+  /**
+   * Delivers `request` again `afterMs` from now, as Lambda's at-least-once delivery of an asynchronous
+   * invocation may, long after the first: after it was answered, after its operation ended, during the
+   * next one. CloudFormation ignores whatever it answers unless the request has no answer yet.
+   * untilStragglersFinish() also waits for it.
+   */
+  redeliver(request: CloudFormationCustomResourceEvent, afterMs = 0): Promise<SendResult> {
+    const delivery = new Promise((ok) => setTimeout(ok, afterMs)).then(() => this.provider.send(request));
+    this.stragglers.push(delivery.catch(() => undefined));
+    return delivery;
+  }
+
+  /** From now on, each request of the stack's operations reaches the Provider through `interceptor` (undefined: directly). */
+  interceptDeliveries(interceptor: DeliveryInterceptor | undefined): void {
+    this.interceptor = interceptor;
+    this.delivered = 0;
+  }
+
+  /** Waits for every delivery and waiter execution still running, including those left by operations with awaitStragglers: false. */
+  async untilStragglersFinish(): Promise<void> {
+    while (this.stragglers.length > 0) await Promise.all(this.stragglers.splice(0));
   }
 
   async create(properties: TemplateProperties, options: CreateOptions = {}): Promise<OperationResult> {
     if (this.current !== 'NOT_CREATED' && this.current !== 'DELETE_COMPLETE') throw new Error(`cannot create: stack is ${this.current}`);
     this.identity = this.newIdentity();
-    return this.operation(async () => {
+    const asUpdate: Partial<Record<StackStatus, StackStatus>> = { CREATE_IN_PROGRESS: 'UPDATE_IN_PROGRESS', ROLLBACK_IN_PROGRESS: 'UPDATE_ROLLBACK_IN_PROGRESS' };
+    this.describedStatus = options.addedByUpdate ? (status) => asUpdate[status] : undefined;
+    return this.operation(options, async () => {
       this.stackEvent('CREATE_IN_PROGRESS');
       this.resourceEvent('CREATE_IN_PROGRESS');
       const created = await this.request('Create', { properties }, options);
@@ -173,7 +246,7 @@ export class CloudFormationStack {
     if (!['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'].includes(this.current)) {
       throw new Error(`cannot update: stack is ${this.current}`);
     }
-    return this.operation(async () => {
+    return this.operation(options, async () => {
       const oldProperties = this.props!;
       const oldId = this.physicalId!;
       this.stackEvent('UPDATE_IN_PROGRESS');
@@ -205,16 +278,17 @@ export class CloudFormationStack {
     });
   }
 
-  async delete(): Promise<OperationResult> {
+  async delete(options: DeleteOptions = {}): Promise<OperationResult> {
     if (this.current === 'NOT_CREATED' || this.current === 'DELETE_COMPLETE') throw new Error(`cannot delete: stack is ${this.current}`);
-    return this.operation(async () => {
+    this.describedStatus = options.stackStatus ? () => options.stackStatus : undefined;
+    return this.operation(options, async () => {
       this.stackEvent('DELETE_IN_PROGRESS');
       if (this.physicalId !== undefined) {
         if (this.options.deletionPolicy === 'Retain' || this.options.deletionPolicy === 'RetainExceptOnCreate') {
           this.resourceEvent('DELETE_SKIPPED');
         } else {
           this.resourceEvent('DELETE_IN_PROGRESS');
-          const deleted = await this.request('Delete', { properties: this.props!, physicalResourceId: this.physicalId });
+          const deleted = await this.request('Delete', { properties: this.props!, physicalResourceId: this.physicalId }, options);
           if (!deleted.ok) {
             this.resourceEvent('DELETE_FAILED', deleted.reason);
             return this.stackEvent('DELETE_FAILED');
@@ -254,25 +328,36 @@ export class CloudFormationStack {
     this.resourceEvent(deleted.ok ? 'DELETE_COMPLETE' : 'DELETE_FAILED', deleted.ok ? undefined : deleted.reason, physicalResourceId);
   }
 
-  private async request(requestType: 'Create' | 'Update' | 'Delete', input: RequestInput, delivery: DeliveryOptions = {}): Promise<Outcome> {
+  private async request(requestType: 'Create' | 'Update' | 'Delete', input: RequestInput, options: DeliveryOptions = {}): Promise<Outcome> {
     const request = this.buildRequest(requestType, input);
-    const deliveries = [this.provider.send(request)];
-    const again = delivery.duplicateDeliveryAfterMs;
+    this.provider.watch(request);
+    const answered = this.provider.firstResponse(request.ResponseURL);
+    const deliveries = [this.deliver(request)];
+    const again = options.duplicateDeliveryAfterMs;
     if (again !== undefined) {
       deliveries.push(new Promise((ok) => setTimeout(ok, again)).then(() => this.provider.send(request)));
     }
-    // The response PUT first to the request's URL is the one CloudFormation acts on.
-    const first = await Promise.race(deliveries);
-    this.stragglers.push(Promise.allSettled(deliveries));
+    this.stragglers.push(Promise.all(deliveries.map((d) => d.catch(() => undefined)))
+      .then(() => this.provider.untilExecutionCloses(request.RequestId)));
+    // CloudFormation acts on the first response that reaches the request's URL, if one does within ServiceTimeout.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<undefined>((ok) => { timer = setTimeout(() => ok(undefined), this.provider.serviceTimeoutMs); });
+    const first = await Promise.race([answered, timedOut]);
+    clearTimeout(timer);
     return this.accept(request, first);
   }
 
+  private deliver(request: CloudFormationCustomResourceEvent): Promise<unknown> {
+    if (!this.interceptor) return this.provider.send(request);
+    return this.interceptor(request, this.delivered++, (r) => this.provider.send(r));
+  }
+
   /** CloudFormation's side: a response only counts if it reaches the request's URL, matches it, and fits in 4096 bytes. */
-  private accept(request: CloudFormationCustomResourceEvent, sent: ResponseEntry): Outcome {
-    const r = sent.response;
-    const matches = sent.responseUrl === request.ResponseURL && r.RequestId === request.RequestId
+  private accept(request: CloudFormationCustomResourceEvent, sent: ResponseEntry | undefined): Outcome {
+    const r = sent?.response;
+    const matches = sent !== undefined && r !== undefined && r.RequestId === request.RequestId
       && r.StackId === request.StackId && r.LogicalResourceId === request.LogicalResourceId;
-    if (!matches || sent.tooLarge) {
+    if (!matches || sent.tooLarge || !r) {
       // With no usable response CloudFormation has no physical id of the provider's: it makes one up.
       const physicalResourceId = 'PhysicalResourceId' in request ? request.PhysicalResourceId
         : `${this.stackName}-${this.logicalResourceId}-${randomBytes(6).toString('hex').toUpperCase()}`;
@@ -288,16 +373,18 @@ export class CloudFormationStack {
     this.props = properties;
   }
 
-  private async operation(run: () => Promise<StackStatus>): Promise<OperationResult> {
+  private async operation(options: DeliveryOptions, run: () => Promise<StackStatus>): Promise<OperationResult> {
     if (this.busy) throw new Error('another operation is in progress on this stack');
     this.busy = true;
+    claimStack(this.described);
     const start = this.timeline.length;
     let status: StackStatus;
     try {
       status = await run();
     } finally {
-      await Promise.all(this.stragglers.splice(0));
+      if (options.awaitStragglers ?? true) await this.untilStragglersFinish();
       this.busy = false;
+      this.describedStatus = undefined;
     }
     const entries = this.timeline.slice(start);
     const responses = entries.filter((e): e is ResponseEntry => e.kind === 'response');
@@ -307,7 +394,7 @@ export class CloudFormationStack {
         .map((e) => e.status as StackStatus),
       requests: firstDeliveries(entries.filter((e): e is RequestEntry => e.kind === 'request')),
       responses,
-      ignoredResponses: responses.filter((r, i) => responses.slice(0, i).some((earlier) => earlier.response.RequestId === r.response.RequestId)),
+      ignoredResponses: responses.filter((r) => !r.accepted),
     };
   }
 
@@ -327,14 +414,20 @@ export class CloudFormationStack {
 
   private newIdentity(): ResourceIdentity {
     const region = this.options.region ?? 'us-east-1';
+    const declared = this.provider.declaration.customResource;
     return {
-      stackId: stackArn(this.stackName, region, this.options.account ?? '123456789012'),
+      stackId: this.options.stackId ?? stackArn(this.stackName, region, this.options.account ?? '123456789012'),
       logicalResourceId: this.logicalResourceId,
-      resourceType: this.options.resourceType ?? 'AWS::CloudFormation::CustomResource',
+      resourceType: this.options.resourceType ?? declared.type,
       serviceToken: this.provider.serviceToken,
+      serviceTimeout: serviceTimeoutProperty(this.options.template.Resources[declared.logicalId].Properties?.ServiceTimeout),
       region,
     };
   }
+}
+
+function serviceTimeoutProperty(value: unknown): string | undefined {
+  return value === undefined ? undefined : String(value);
 }
 
 function firstDeliveries(entries: RequestEntry[]): CloudFormationCustomResourceEvent[] {

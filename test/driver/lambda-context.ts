@@ -59,9 +59,8 @@ export function createLambdaContext(config: LambdaFunctionConfig, awsRequestId: 
  * ends the invocation (the in-process promise cannot be killed; its late output is not captured).
  */
 export async function invokeLambda(
-  handler: LambdaHandler, config: LambdaFunctionConfig, payload: string, echoLogs: boolean,
+  handler: LambdaHandler, config: LambdaFunctionConfig, payload: string, echoLogs: boolean, awsRequestId: string = randomUUID(),
 ): Promise<LambdaInvokeResult> {
-  const awsRequestId = randomUUID();
   const started = Date.now();
   const context = createLambdaContext(config, awsRequestId, started + config.timeoutMs);
   const capture = new LogCapture(echoLogs);

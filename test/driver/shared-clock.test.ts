@@ -1,6 +1,6 @@
-import { join } from 'path';
 import { ListEventTrackersCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
-import { CloudFormationStack, CREATE_FAILED_PHYSICAL_ID_MARKER } from './index';
+import { fixtureStack } from './fixtures/provider';
+import { CREATE_FAILED_PHYSICAL_ID_MARKER } from './index';
 import { PersonalizeEmulator } from '../emulator/personalize-emulator';
 
 // The contract harness and the model-based test attribute the emulator's calls to a request by time:
@@ -12,7 +12,7 @@ import { PersonalizeEmulator } from '../emulator/personalize-emulator';
 test('a request sent right after a call was answered is recorded after that call', async () => {
   const emulator = await PersonalizeEmulator.start();
   const client = new PersonalizeClient({ ...emulator.clientConfig(), maxAttempts: 1 });
-  const stack = new CloudFormationStack({ handlerPath: join(__dirname, 'fixtures', 'misbehaves.js'), queryInterval: 10, totalTimeout: 50 });
+  const stack = fixtureStack({ fixture: 'misbehaves' });
   try {
     const misordered: number[] = [];
     for (let round = 0; round < 200; round++) {

@@ -13,6 +13,37 @@ export interface RequestEntry {
   readonly delivery: number;
 }
 
+/** One invocation of a function of the Provider framework itself (aws-cdk-lib's framework.js). */
+export interface FrameworkInvocationEntry {
+  readonly kind: 'framework';
+  readonly at: number;
+  readonly handler: 'onEvent' | 'isComplete' | 'onTimeout';
+  readonly awsRequestId: string;
+  /** CloudFormation's RequestId of the request being handled. */
+  readonly requestId: string;
+  /** The Lambda error payload, when it threw or timed out (an isComplete asking for a retry throws). */
+  readonly error?: { readonly errorType?: string; readonly errorMessage: string };
+  readonly durationMs: number;
+  /** What framework.js logged (in AWS its functions log at level FATAL, so these lines are dropped there). */
+  readonly logs: LogLine[];
+}
+
+/**
+ * A states:StartExecution call of the framework's onEvent. aws-cdk-lib 2.224.0 names the execution
+ * after the RequestId; later versions start it without a name (Step Functions then gives it a UUID).
+ */
+export interface StartExecutionEntry {
+  readonly kind: 'start-execution';
+  readonly at: number;
+  /** The RequestId of the request in the execution's input. */
+  readonly requestId: string;
+  readonly executionName: string;
+  /** started, joined (the running execution with that name and input), or the error code. */
+  readonly outcome: string;
+  /** awsRequestId of the framework onEvent invocation that called. */
+  readonly caller?: string;
+}
+
 /** One run of a user handler (onEvent, or one isComplete poll). */
 export interface InvocationEntry {
   readonly kind: 'invocation';
@@ -47,6 +78,12 @@ export interface ResponseEntry {
   readonly bytes: number;
   /** Over CloudFormation's 4096-byte limit: CloudFormation rejects it ("Response object is too long."). */
   readonly tooLarge: boolean;
+  /** The framework function that sent it. */
+  readonly from?: 'onEvent' | 'isComplete' | 'onTimeout';
+  /** The HTTP status the ResponseURL answered (503 for an injected fault). */
+  readonly httpStatus: number;
+  /** The first successful PUT to its ResponseURL: the one CloudFormation acts on; later ones are ignored. */
+  readonly accepted: boolean;
 }
 
 /** A stack event as DescribeStackEvents shows it: for the stack itself, logicalResourceId is the stack name. */
@@ -59,4 +96,4 @@ export interface StackEventEntry {
   readonly reason?: string;
 }
 
-export type TimelineEntry = RequestEntry | InvocationEntry | ResponseEntry | StackEventEntry;
+export type TimelineEntry = RequestEntry | InvocationEntry | FrameworkInvocationEntry | StartExecutionEntry | ResponseEntry | StackEventEntry;

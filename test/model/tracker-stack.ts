@@ -1,7 +1,7 @@
-import { HANDLER_STACK_OPTIONS } from '../contract/harness';
-import { CloudFormationStack, stackArn, StackEventEntry, StackStatus, TemplateProperties } from '../driver';
 import { LogicalId, STACK_NAME } from './declared';
-import { interceptRequests, MutableStackOptions, pinStackIdentity, RequestInterceptor, setRemovalPolicy } from './upcoming-api';
+import { MutableStackOptions, setRemovalPolicy } from './upcoming-api';
+import { handlerStackOptions } from '../contract/harness';
+import { CloudFormationStack, DeliveryInterceptor, stackArn, StackEventEntry, StackStatus, TemplateProperties } from '../driver';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
@@ -32,17 +32,18 @@ export interface NewResource {
 }
 
 export interface ResourceRequestHooks {
-  readonly intercept?: RequestInterceptor;
+  readonly intercept?: DeliveryInterceptor;
   /** Another resource of the stack fails after this one succeeded. */
   readonly failStackAfter?: boolean;
 }
 
 /**
  * One CloudFormation stack with up to three tracker resources. The driver holds one custom resource
- * per CloudFormationStack, so each resource is a driver stack, all pinned to the stack's StackId with
+ * per CloudFormationStack, so each resource is a driver stack, all with the stack's StackId and
  * their own LogicalResourceId (what the ownership proof is made of). Stack operations visit the
  * resources one after the other and do what CloudFormation does around them: a failed create rolls
  * back the resources created before it, an update touches only the resource whose properties changed.
+ * DescribeStacks answers the status of the stack as a whole (the driver stack at work says it).
  */
 export class TrackerStack {
   public incarnation = 0;
@@ -63,14 +64,14 @@ export class TrackerStack {
       const result = await this.intercepted(slot, resource.hooks, () => slot.driver.create(resource.properties));
       if (result.status !== 'CREATE_COMPLETE') {
         if (result.status === 'ROLLBACK_FAILED') this.resources.set(slot.logicalId, slot);
-        const rolledBack = await this.deleteAll(created) && result.status === 'ROLLBACK_COMPLETE';
+        const rolledBack = await this.deleteAll(created, {}, 'ROLLBACK_IN_PROGRESS') && result.status === 'ROLLBACK_COMPLETE';
         return this.end(rolledBack ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED', rolledBack ? 'create-failed' : 'create-rollback-failed');
       }
       created.push(slot);
       this.resources.set(slot.logicalId, slot);
     }
     if (resources.some((resource) => resource.hooks?.failStackAfter)) {
-      const rolledBack = await this.deleteAll(created);
+      const rolledBack = await this.deleteAll(created, {}, 'ROLLBACK_IN_PROGRESS');
       return this.end(rolledBack ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED', rolledBack ? 'create-failed' : 'create-rollback-failed');
     }
     return this.end('CREATE_COMPLETE', 'created');
@@ -102,11 +103,11 @@ export class TrackerStack {
   /** An update that adds a resource to the template. */
   public async add(logicalId: LogicalId, properties: TemplateProperties, retain: boolean, hooks: ResourceRequestHooks = {}): Promise<StackOutcome> {
     const slot = this.newSlot(logicalId, retain);
-    const result = await this.intercepted(slot, hooks, () => slot.driver.create(properties));
+    const result = await this.intercepted(slot, hooks, () => slot.driver.create(properties, { addedByUpdate: true }));
     if (result.status === 'CREATE_COMPLETE') {
       this.resources.set(logicalId, slot);
       if (!hooks.failStackAfter) return this.end('UPDATE_COMPLETE', 'updated');
-      const rolledBack = await this.deleteAll([slot]);
+      const rolledBack = await this.deleteAll([slot], {}, 'UPDATE_ROLLBACK_IN_PROGRESS');
       return this.end(rolledBack ? 'UPDATE_ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_FAILED', rolledBack ? 'rolled-back' : 'rollback-failed');
     }
     if (result.status === 'ROLLBACK_COMPLETE') return this.end('UPDATE_ROLLBACK_COMPLETE', 'update-failed');
@@ -116,7 +117,7 @@ export class TrackerStack {
 
   /** An update that removes a resource from the template: CloudFormation deletes it in the cleanup phase. */
   public async remove(logicalId: LogicalId): Promise<StackOutcome> {
-    const deleted = await this.deleteAll([this.resource(logicalId)]);
+    const deleted = await this.deleteAll([this.resource(logicalId)], {}, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
     return this.end('UPDATE_COMPLETE', deleted ? 'updated' : 'delete-failed');
   }
 
@@ -131,13 +132,18 @@ export class TrackerStack {
     return slot;
   }
 
-  /** Deletes in reverse order of creation; a resource whose Delete failed stays in the stack. */
-  private async deleteAll(slots: readonly ResourceSlot[], hooks: Partial<Record<LogicalId, ResourceRequestHooks>> = {}): Promise<boolean> {
+  /**
+   * Deletes in reverse order of creation; a resource whose Delete failed stays in the stack.
+   * `stackStatus`: the stack's status meanwhile (a rollback or a cleanup; a stack delete by default).
+   */
+  private async deleteAll(
+    slots: readonly ResourceSlot[], hooks: Partial<Record<LogicalId, ResourceRequestHooks>> = {}, stackStatus?: StackStatus,
+  ): Promise<boolean> {
     let allDeleted = true;
     for (const slot of [...slots].reverse()) {
       const status: StackStatus = slot.driver.status;
       if (status === 'NOT_CREATED' || status === 'DELETE_COMPLETE') continue;
-      const result = await this.intercepted(slot, hooks[slot.logicalId], () => slot.driver.delete());
+      const result = await this.intercepted(slot, hooks[slot.logicalId], () => slot.driver.delete({ stackStatus }));
       if (result.status === 'DELETE_COMPLETE') {
         this.resources.delete(slot.logicalId);
       } else {
@@ -148,29 +154,25 @@ export class TrackerStack {
   }
 
   private async intercepted<T>(slot: ResourceSlot, hooks: ResourceRequestHooks | undefined, run: () => Promise<T>): Promise<T> {
-    const restore = hooks?.intercept ? interceptRequests(slot.driver, hooks.intercept) : undefined;
+    slot.driver.interceptDeliveries(hooks?.intercept);
     try {
       return await run();
     } finally {
-      restore?.();
-      // The pin replaces a private method of the driver: say so at once if that stops working.
-      if (slot.driver.stackId !== this.stackId) {
-        throw new Error(`pinStackIdentity no longer works: ${slot.logicalId} has StackId ${slot.driver.stackId}, the stack ${this.stackId}`);
-      }
+      slot.driver.interceptDeliveries(undefined);
     }
   }
 
   private newSlot(logicalId: LogicalId, retain: boolean): ResourceSlot {
     const options: MutableStackOptions = {
-      ...HANDLER_STACK_OPTIONS,
+      ...handlerStackOptions(),
       logicalResourceId: logicalId,
       stackName: STACK_NAME,
+      stackId: this.stackId,
       region: REGION,
       account: ACCOUNT,
     };
     setRemovalPolicy(options, retain);
     const driver = new CloudFormationStack(options);
-    pinStackIdentity(driver, { stackId: this.stackId, logicalResourceId: logicalId, resourceType: 'Custom::PersonalizeEventTracker', region: REGION });
 
     const slot: ResourceSlot = { logicalId, owner: `${this.incarnation}/${logicalId}`, driver, options };
     this.everyResource.push(slot);

@@ -10,20 +10,13 @@
  *                                                      turned back for the instant of the creation
  *   emulator.advanceClock(ms), toEmulatorTime(ms)      feature-detected: without them "time passes"
  *                                                      is a no-op and the figures say so
- *   provider.untilTimedOutHandlersReturn()             feature-detected: without it, nothing to wait for
- *   the driver's duplicateDeliveryAfterMs option       interceptRequests() below, on the public
- *                                                      ProviderFramework.send of the stack (works with
- *                                                      both drivers; the option covers Create and
- *                                                      Update only, this also a stack delete's Delete)
- *   (no driver API yet) one StackId for several        pinStackIdentity() below
- *   resources, a policy change during a stack's life   setRemovalPolicy() below
  *
  * The emulator's new methods came in one commit: the presence of advanceClock() says that
  * createdAgoMs is understood too (and that a foreign tracker without it is 30 days old).
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { ModelClock } from './clock';
-import type { CloudFormationStack, CloudFormationStackOptions, ResourceIdentity, SendResult } from '../driver';
+import type { CloudFormationStackOptions, Send, SendResult } from '../driver';
 import type { PersonalizeEmulator, Tag, TrackerSnapshot } from '../emulator/personalize-emulator';
 
 type UpgradedEmulator = PersonalizeEmulator & Partial<{
@@ -74,36 +67,12 @@ export function emulatorTime(emulator: PersonalizeEmulator, baseMs: number): num
   return typeof upgraded.toEmulatorTime === 'function' ? upgraded.toEmulatorTime(baseMs) : baseMs;
 }
 
-/** Waits for handler runs that outlived their Lambda timeout (they go on in-process and may still call Personalize). */
-export async function untilTimedOutHandlersReturn(stack: CloudFormationStack): Promise<void> {
-  const provider = stack.provider as typeof stack.provider & Partial<{ untilTimedOutHandlersReturn(boundMs?: number): Promise<boolean> }>;
-  if (typeof provider.untilTimedOutHandlersReturn === 'function') await provider.untilTimedOutHandlersReturn();
-}
-
-export type Send = (request: CloudFormationCustomResourceEvent) => Promise<SendResult>;
-/** Decides how CloudFormation's `index`-th request of an operation reaches the Provider framework. */
-export type RequestInterceptor = (request: CloudFormationCustomResourceEvent, index: number, send: Send) => Promise<SendResult>;
-
-/**
- * Routes every request the stack sends through `interceptor` until the returned function is called.
- * CloudFormationStack sends each request with `this.provider.send(request)`; this wraps that method
- * on the stack's own ProviderFramework instance.
- */
-export function interceptRequests(stack: CloudFormationStack, interceptor: RequestInterceptor): () => void {
-  const provider = stack.provider;
-  const original: Send = provider.send.bind(provider);
-  let index = 0;
-  provider.send = (request) => interceptor(request, index++, original);
-  return () => {
-    provider.send = original;
-  };
-}
-
 /**
  * Lambda delivers the asynchronous invocation of the framework twice, the second `gapMs` after the
  * first: CloudFormation acts on whichever response reaches it first. The other delivery goes on in
  * the background; `background` collects it so the history can wait for it before checking anything.
- * After the merge: the driver's helper for overlapping duplicate deliveries.
+ * (The driver's duplicateDeliveryAfterMs does the same for an operation's own request; the model
+ * picks the request by its index in the operation, through DeliveryInterceptor.)
  */
 export function deliverTwiceOverlapping(
   send: Send,
@@ -115,16 +84,6 @@ export function deliverTwiceOverlapping(
   const second = new Promise((resolve) => setTimeout(resolve, gapMs)).then(() => send(request));
   background.push(first.catch(() => undefined), second.catch(() => undefined));
   return Promise.race([first, second]);
-}
-
-/**
- * Makes `stack` use `identity` (one StackId shared by the stack's trackers, each with its own
- * LogicalResourceId) for its next create and every request after. The driver holds one resource per
- * stack and draws a fresh StackId in create(); this replaces its private newIdentity() on the instance.
- */
-export function pinStackIdentity(stack: CloudFormationStack, identity: Omit<ResourceIdentity, 'serviceToken'>): void {
-  const pinned: ResourceIdentity = { ...identity, serviceToken: stack.provider.serviceToken };
-  Object.defineProperty(stack, 'newIdentity', { value: () => pinned, configurable: true });
 }
 
 /** The options object the stack was built with, kept so that its policies can change later. */

@@ -4,7 +4,7 @@ import { HistoryStats } from './figures';
 import type { TrackerView } from './model';
 import { isKept } from './ownership-proof';
 import { TrackerStack } from './tracker-stack';
-import { createForeignTracker, setReadAfterWriteLag, untilTimedOutHandlersReturn } from './upcoming-api';
+import { createForeignTracker, setReadAfterWriteLag } from './upcoming-api';
 import { pointHandlerAt } from '../contract/harness';
 import { BurstFault, FaultConfig, PersonalizeEmulator, TrackerSnapshot } from '../emulator/personalize-emulator';
 
@@ -160,12 +160,16 @@ export class World {
     while (this.background.length > 0) {
       await Promise.all(this.background.splice(0));
     }
-    for (const slot of this.stack.everyResource) await untilTimedOutHandlersReturn(slot.driver);
+    for (const slot of this.stack.everyResource) {
+      await slot.driver.untilStragglersFinish();
+      await slot.driver.provider.untilTimedOutHandlersReturn();
+    }
   }
 
   public async stop(): Promise<void> {
     this.clock.unfreeze();
     await this.settle();
+    this.stack.everyResource.forEach((slot) => slot.driver.provider.remove());
     await this.emulator.stop();
     process.env = this.savedEnv;
   }
