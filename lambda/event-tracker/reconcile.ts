@@ -135,5 +135,6 @@ async function lookAgain(arn: string, settling: Settling, seen: Observation, io:
 /** One line per step: what it looks at or changes, and why (never the event: it holds the ResponseURL). */
 function log(request: Request, step: Step): void {
   const { kind, ...detail } = step;
-  logStep({ requestType: request.type, step: kind, detail: JSON.stringify(detail, (_key, value) => (value instanceof Map ? Object.fromEntries(value) : value)) });
+  const mapsAsObjects = (_key: string, value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value);
+  logStep({ requestType: request.type, step: kind, detail: JSON.stringify(detail, mapsAsObjects) });
 }
