@@ -16,7 +16,7 @@ afterEach(async () => {
 
 const ownTrackers = () => scenario.liveTrackers().map((tracker) => [tracker.name, tracker.status]);
 
-// On aws-cdk-lib versions whose framework starts a waiter per delivery (after 2.224.0), a delivery
+// On aws-cdk-lib versions whose framework starts a waiter per delivery (2.233.0 and later), a delivery
 // whose twin failed still runs during the rollback: the residual docs/design.md describes.
 const withOneWaiterPerRequest = frameworkNamesWaiterExecutions() ? test : test.skip;
 
