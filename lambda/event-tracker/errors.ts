@@ -17,8 +17,8 @@ export function isAlreadyExists(error: unknown): boolean {
 }
 
 /**
- * Throttling, 5xx and network trouble that outlived the SDK's own retries.
- * While waiting for a status these only mean "not known yet".
+ * Throttling, 5xx and network trouble that outlived the SDK's own retries, and a call the handler
+ * aborted at its own deadline: each only means "not known yet".
  */
 export function isTransient(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) {
@@ -26,5 +26,5 @@ export function isTransient(error: unknown): boolean {
   }
   const sdkError = error as Parameters<typeof isTransientError>[0];
   return isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError)
-    || errorName(error) === 'TimeoutError';
+    || errorName(error) === 'TimeoutError' || errorName(error) === 'AbortError';
 }
