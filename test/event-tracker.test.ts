@@ -214,7 +214,9 @@ describe('new EventTracker', () => {
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] },
       });
       // DescribeStacks of its own stack only: a rollback is told from a deployment, a late request changes nothing.
-      expect(statements).toContainEqual({ Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } });
+      expect(statements).toContainEqual({
+        Effect: 'Allow', Action: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackResource'], Resource: { Ref: 'AWS::StackId' },
+      });
       expect(statements).toHaveLength(5);
       expect(JSON.stringify(statements)).not.toContain('arn:aws:');
     });

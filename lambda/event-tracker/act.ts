@@ -7,7 +7,7 @@ import {
 import type { Change } from './decide';
 import { isAlreadyExists, isInUse, isNotFound } from './errors';
 import { Observation, Status, Tracker } from './observation';
-import { Io, withTracker } from './observe';
+import { Io, seenTracker, withTracker } from './observe';
 import { claimOf } from './proof';
 import type { Request } from './request';
 
@@ -89,6 +89,6 @@ async function create(change: Extract<Change, { kind: 'create' }>, request: Requ
 }
 
 function updated(seen: Observation, arn: string, update: (tracker: Tracker) => Tracker): Observation {
-  const tracker = [seen.physical, seen.inGroup, seen.named, seen.takeOver].find((candidate) => candidate?.arn === arn);
+  const tracker = seenTracker(seen, arn);
   return tracker ? withTracker(seen, arn, update(tracker)) : seen;
 }

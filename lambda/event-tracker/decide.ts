@@ -7,7 +7,7 @@ import { HANDLER_TAG_KEY_PREFIX, OWNERSHIP_TAG_KEY } from '../../src/private/han
 import { RESERVED_TAG_KEY_PREFIX } from '../../src/private/validation-rules';
 
 export type Look =
-  | { readonly at: 'physical' | 'group' | 'name' | 'take-over' | 'stack' }
+  | { readonly at: 'physical' | 'group' | 'name' | 'take-over' | 'stack' | 'resource' | 'left-behind' }
   | { readonly at: 'details'; readonly arn: string };
 
 /** One Personalize call that changes something. */
@@ -73,7 +73,16 @@ function converge(request: Request, want: Declared, seen: Observation): Step {
       return fail(messages.takeOverAdded(want.takeOverArn, request.physicalId));
     }
   }
-  if (ours && matches(ours, want)) {
+  const previous = request.previous;
+  const movesBack = request.type === 'Update' && previous?.name !== undefined && previous.datasetGroupArn !== undefined
+    && (previous.name !== want.name || previous.datasetGroupArn !== want.datasetGroupArn);
+  if (movesBack && seen.stackStatus === undefined) {
+    return look('stack');
+  }
+  // A rollback to other properties may find a tracker the rolled-back update left: see leftBehind.
+  const failed = movesBack && isUpdateRollback(seen.stackStatus ?? null)
+    ? { name: previous!.name!, datasetGroupArn: previous!.datasetGroupArn! } : undefined;
+  if (ours && matches(ours, want) && !failed) {
     return finish(request, want, seen, ours);
   }
   if (request.type === 'Create' && seen.inGroup === undefined && seen.createRefused === undefined) {
@@ -91,12 +100,17 @@ function converge(request: Request, want: Declared, seen: Observation): Step {
   }
   const { target, blockers } = scene;
   for (const blocker of blockers.filter((tracker) => !isDeleting(tracker.status))) {
-    const refusal = mayRemove(want, seen, blocker, blocker === scene.occupant, ours);
+    const refusal = mayRemove(request, want, seen, blocker, blocker === scene.occupant, ours);
     if (refusal) {
       return refusal;
     }
   }
-  if (ours && !blockers.some((blocker) => blocker.arn === ours.arn) && !isDeleting(ours.status) && ours.status !== Status.CREATE_FAILED) {
+  // After every refusal, so that a rollback that fails has changed nothing.
+  const left = failed ? leftBehind(request, want, seen, failed, current) : undefined;
+  if (left) {
+    return left;
+  }
+  if (ours && ours.arn !== target?.arn && !blockers.some((blocker) => blocker.arn === ours.arn) && !isDeleting(ours.status) && ours.status !== Status.CREATE_FAILED) {
     // Not in the way: it stays until CloudFormation's cleanup Delete, whose properties are the old
     // ones, so its fate is written on it now, by this template (or by the rollback).
     if (isCreating(ours.status)) {
@@ -174,8 +188,44 @@ function survey(want: Declared, seen: Observation): Scene | Step {
   return { target, blockers, occupant };
 }
 
+/**
+ * In a rollback, the tracker the update being rolled back made under its own properties but never
+ * answered with (it timed out, or failed after its create): CloudFormation holds no physical id for
+ * it, so no cleanup Delete will come for it. The rollback deletes it, or releases it if it existed
+ * before that update. One in the way of the rollback's own tracker is dealt with as any in the way.
+ */
+function leftBehind(
+  request: Request, want: Declared, seen: Observation, failed: { name: string; datasetGroupArn: string }, current?: Tracker,
+): Step | undefined {
+  if (seen.leftBehind === undefined) {
+    return look('left-behind');
+  }
+  const tracker = seen.leftBehind;
+  const inTheWay = failed.datasetGroupArn === want.datasetGroupArn || failed.name === want.name;
+  if (!tracker || tracker.name !== failed.name || tracker.arn === current?.arn || inTheWay || isDeleting(tracker.status)) {
+    return undefined;
+  }
+  if (!tracker.details) {
+    return { kind: 'look', look: { at: 'details', arn: tracker.arn } };
+  }
+  const { claim } = tracker.details;
+  if (claim.by !== 'this' || claim.flags.has(Flag.RELEASED) || claim.flags.has(Flag.KEEP)) {
+    return undefined;
+  }
+  if (claim.flags.has(Flag.TAKEN_OVER) || claim.flags.has(Flag.ADOPTED)) {
+    const flags: Flag[] = [...claim.flags].filter((flag) => flag === Flag.TAKEN_OVER);
+    flags.push(Flag.RELEASED);
+    return change(request, seen, { kind: 'tag', arn: tracker.arn, tags: proofTag(request, flags) }, 'release what the rolled-back update brought back');
+  }
+  return isCreating(tracker.status)
+    ? wait(`${tracker.arn}, which the rolled-back update made, is still being created`, tracker.arn)
+    : change(request, seen, { kind: 'delete', arn: tracker.arn }, 'delete the tracker the rolled-back update made');
+}
+
 /** A refusal (a failure, or a look needed first) to remove a tracker in the way; undefined: it may go. */
-function mayRemove(want: Declared, seen: Observation, blocker: Tracker, inGroup: boolean, ours: Described | undefined): Step | undefined {
+function mayRemove(
+  request: Request, want: Declared, seen: Observation, blocker: Tracker, inGroup: boolean, ours: Described | undefined,
+): Step | undefined {
   const { claim, datasetGroupArn } = described(blocker).details;
   if (claim.by !== 'this') {
     return fail(inGroup ? messages.foreignInDatasetGroup(want.datasetGroupArn, blocker.name, blocker.arn)
@@ -190,6 +240,11 @@ function mayRemove(want: Declared, seen: Observation, blocker: Tracker, inGroup:
     }
     if (keptWhenReplaced(want, claim, seen.stackStatus)) {
       return fail(messages.cannotReplaceKept(blocker, want));
+    }
+    // A rollback deletes the tracker in its way only if the update being rolled back can have made it,
+    // by deleting the one before first: that update's removal policy let it delete.
+    if (isUpdateRollback(seen.stackStatus) && request.previous?.removal.policy !== 'destroy') {
+      return fail(messages.keptFromRollback(blocker, want));
     }
   }
   return undefined;
@@ -346,13 +401,14 @@ function keptWhenLeaving(request: Request, flags: ReadonlySet<Flag>, seen: Obser
   return policy === 'destroy' ? rollingBack : !rollingBack || existedBefore;
 }
 
-/** A change, once the stack's status says CloudFormation still waits for this request. */
+/** A change, once CloudFormation's status (the resource's for a Create, else the stack's) says it still waits for this request. */
 function change(request: Request, seen: Observation, next: Change, why: string): Step {
-  if (seen.stackStatus === undefined) {
-    return look('stack');
+  const status = request.type === 'Create' ? seen.resourceStatus : seen.stackStatus;
+  if (status === undefined) {
+    return look(request.type === 'Create' ? 'resource' : 'stack');
   }
-  if (!isAwaited(request.type, seen.stackStatus)) {
-    return fail(messages.notAwaited(request, seen.stackStatus ?? 'unknown'));
+  if (!isAwaited(request.type, status)) {
+    return fail(messages.notAwaited(request, status ?? 'unknown'));
   }
   return { kind: 'change', change: next, why };
 }

@@ -1,10 +1,10 @@
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { CloudFormationReader } from './cloudformation';
 import { logStep } from './log';
 import { reconcile } from './reconcile';
 import { parseRequest } from './request';
 import { clientOptions } from './sdk-clients';
-import { StackStatusReader } from './stack-status';
 import { Deadline } from './timing';
 import { AttributeKey } from '../../src/private/handler-contract';
 
@@ -39,9 +39,15 @@ export async function isComplete(event: CloudFormationCustomResourceEvent, conte
   const deadline = Deadline.fromContext(context);
   const callOptions = () => ({ abortSignal: deadline.abortSignal() });
   const personalize = new PersonalizeClient(clientOptions(MAX_ATTEMPTS, deadline));
-  const stack = new StackStatusReader(deadline, callOptions);
+  const cloudFormation = new CloudFormationReader(deadline, callOptions);
   try {
-    const outcome = await reconcile(request, { personalize, stackStatus: (stackId) => stack.read(stackId), callOptions }, deadline);
+    const io = {
+      personalize,
+      stackStatus: (stackId: string) => cloudFormation.stackStatus(stackId),
+      resourceStatus: (stackId: string, logicalId: string) => cloudFormation.resourceStatus(stackId, logicalId),
+      callOptions,
+    };
+    const outcome = await reconcile(request, io, deadline);
     if (!outcome.complete) {
       return { IsComplete: false };
     }
@@ -60,6 +66,6 @@ export async function isComplete(event: CloudFormationCustomResourceEvent, conte
     throw error;
   } finally {
     personalize.destroy();
-    stack.destroy();
+    cloudFormation.destroy();
   }
 }

@@ -26,6 +26,12 @@ export function keptInTheWay(arn: string, want: Declared): string {
     + `and this stack kept it earlier (removal policy RETAIN), so it does not delete it. ${UNCHANGED} Delete it yourself, or declare it as it is, then deploy again.`;
 }
 
+export function keptFromRollback(current: { arn: string; name: string }, want: Declared): string {
+  return `Cannot return to '${want.name}' in dataset group ${want.datasetGroupArn}: event tracker '${current.name}' (${current.arn}) is in its way, and `
+    + `the update being rolled back kept trackers (its removal policy), so it cannot have made this one: it is not this rollback's to delete. ${UNCHANGED} `
+    + 'Delete it yourself if it should go, then continue the rollback.';
+}
+
 export function cannotReplaceKept(current: { arn: string; name: string }, want: Declared): string {
   return `Cannot replace event tracker '${current.name}' (${current.arn}) with '${want.name}' in dataset group ${want.datasetGroupArn}: it is kept (removal policy RETAIN, `
     + `or taken over and no removalPolicy DESTROY chosen), so this stack does not delete it, and Personalize allows one tracker per dataset group and each name once. ${UNCHANGED} `
@@ -56,7 +62,8 @@ export function createFailed(tracker: { arn: string; name: string }, datasetGrou
     + 'Check the dataset group in the Personalize console (it must be ACTIVE), then deploy again.';
 }
 
-export function notAwaited(request: Request, stackStatus: string): string {
-  return `This ${request.type} request (${request.requestId}) arrived while the stack is ${stackStatus}: CloudFormation no longer waits for it `
+export function notAwaited(request: Request, status: string): string {
+  const what = request.type === 'Create' ? 'the resource' : 'the stack';
+  return `This ${request.type} request (${request.requestId}) arrived while ${what} is ${status}: CloudFormation no longer waits for it `
     + `(a late delivery), so it changes nothing. ${UNCHANGED}`;
 }

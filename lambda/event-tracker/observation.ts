@@ -49,6 +49,10 @@ export interface Observation {
   readonly takeOver?: Tracker | null;
   /** The stack's status (DescribeStacks); null when it could not be read. */
   readonly stackStatus?: string | null;
+  /** The resource's own status (DescribeStackResource; 'NONE' if the stack has no such resource); null when it could not be read. */
+  readonly resourceStatus?: string | null;
+  /** In a rollback: the tracker of the dataset group the update being rolled back asked for. */
+  readonly leftBehind?: Tracker | null;
   /**
    * What CreateEventTracker answered in this invocation when it created nothing: a tracker exists with
    * the name or in the dataset group (though none may show yet), or the dataset group is not ACTIVE.

@@ -16,12 +16,14 @@ export interface Io {
   readonly personalize: PersonalizeClient;
   /** DescribeStacks of the request's own stack: its StackStatus, or null when it cannot be read. */
   readonly stackStatus: (stackId: string) => Promise<string | null>;
+  /** DescribeStackResource of the request's own resource: its ResourceStatus, 'NONE', or null when it cannot be read. */
+  readonly resourceStatus: (stackId: string, logicalResourceId: string) => Promise<string | null>;
   /** Aborts a call that would outlive the invocation. */
   readonly callOptions: () => { abortSignal: AbortSignal };
 }
 
-type Slot = 'physical' | 'inGroup' | 'named' | 'takeOver';
-const SLOTS: readonly Slot[] = ['physical', 'inGroup', 'named', 'takeOver'];
+type Slot = 'physical' | 'inGroup' | 'named' | 'takeOver' | 'leftBehind';
+const SLOTS: readonly Slot[] = ['physical', 'inGroup', 'named', 'takeOver', 'leftBehind'];
 
 /** Personalize reads into the observation: one look, as the decision asked. */
 export async function observe(look: Look, request: Request, seen: Observation, io: Io): Promise<Observation> {
@@ -42,6 +44,10 @@ export async function observe(look: Look, request: Request, seen: Observation, i
     }
     case 'stack':
       return { ...seen, stackStatus: await io.stackStatus(request.owner.stackId) };
+    case 'resource':
+      return { ...seen, resourceStatus: await io.resourceStatus(request.owner.stackId, request.owner.logicalResourceId) };
+    case 'left-behind':
+      return { ...seen, leftBehind: known(seen, await findTracker(io, () => true, request.previous!.datasetGroupArn!)) };
   }
 }
 
@@ -68,6 +74,11 @@ export async function describe(io: Io, request: Request, arn: string): Promise<T
     }
     throw error;
   }
+}
+
+/** What the observation knows of the tracker `arn`, in whichever slot. */
+export function seenTracker(seen: Observation, arn: string): Tracker | undefined {
+  return SLOTS.map((slot) => seen[slot]).find((tracker): tracker is Tracker => tracker?.arn === arn);
 }
 
 /** The same observation with every slot that holds `arn` replaced (null: gone). */
@@ -99,7 +110,7 @@ export function known(seen: Observation, summary: EventTrackerSummary | undefine
   if (!summary?.eventTrackerArn) {
     return null;
   }
-  const before = SLOTS.map((slot) => seen[slot]).find((tracker) => tracker?.arn === summary.eventTrackerArn);
+  const before = seenTracker(seen, summary.eventTrackerArn);
   return { ...before, arn: summary.eventTrackerArn, name: summary.name ?? '', status: summary.status ?? '' };
 }
 

@@ -3,7 +3,7 @@ import { Answer, decide, Step } from './decide';
 import { isTransient } from './errors';
 import { logStep, logWarning } from './log';
 import { Observation } from './observation';
-import { Io, observe, statusOf, withTracker } from './observe';
+import { Io, observe, seenTracker, statusOf, withTracker } from './observe';
 import type { Request } from './request';
 import type { Deadline } from './timing';
 import { scaled } from './timing';
@@ -128,7 +128,7 @@ async function lookAgain(arn: string, settling: Settling, seen: Observation, io:
     return settling.created && !settling.seen ? seen : withTracker(seen, arn, null);
   }
   settling.seen = true;
-  const before = [seen.physical, seen.inGroup, seen.named, seen.takeOver].find((tracker) => tracker?.arn === arn);
+  const before = seenTracker(seen, arn);
   return before ? withTracker(seen, arn, { ...before, status: now.status }) : seen;
 }
 

@@ -1,26 +1,27 @@
 import type { Request } from './request';
 
 /**
- * The stack statuses during which CloudFormation sends each request type, from the CloudFormation
- * User Guide, "Stack status codes": a Create while the stack is created or updated (a resource
- * added); an Update in an update or its rollback; a Delete while the stack is deleted, in the
- * cleanup after an update or its rollback (replaced or removed resources, and those the failed
- * update created), or while a failed creation rolls back. UPDATE_ROLLBACK_IN_PROGRESS is accepted
- * for a Delete too, so that a rollback never fails on a status the guide does not pin down.
+ * The statuses during which CloudFormation sends each request type, from the CloudFormation User
+ * Guide, "Stack status codes". A Create is told by the resource's own status (CREATE_IN_PROGRESS),
+ * since the stack's would also pass a Create that arrives again while a later update runs. An
+ * Update: the stack's, in an update or its rollback. A Delete: the stack's, while the stack is
+ * deleted, in the cleanup after an update or its rollback (replaced or removed resources, and those
+ * the failed update created), or while a failed creation rolls back; UPDATE_ROLLBACK_IN_PROGRESS is
+ * accepted too, so that a rollback never fails on a status the guide does not pin down.
  */
 const AWAITED: Record<Request['type'], readonly string[]> = {
-  Create: ['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS'],
+  Create: ['CREATE_IN_PROGRESS'],
   Update: ['UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS'],
   Delete: ['DELETE_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS'],
 };
 
 /**
- * Whether CloudFormation can still be waiting for this request. A request that arrives again after
- * its stack operation moved on (a late delivery) must change nothing. null: the status could not be
- * read, and the request goes on.
+ * Whether CloudFormation can still be waiting for this request, by the status above (the resource's
+ * for a Create, the stack's otherwise). A request that arrives again after CloudFormation moved on
+ * (a late delivery) must change nothing. null: the status could not be read, and the request goes on.
  */
-export function isAwaited(type: Request['type'], stackStatus: string | null): boolean {
-  return stackStatus === null || AWAITED[type].includes(stackStatus);
+export function isAwaited(type: Request['type'], status: string | null): boolean {
+  return status === null || AWAITED[type].includes(status);
 }
 
 /** An Update in this status is CloudFormation's rollback of a failed update, not a user's deployment. */

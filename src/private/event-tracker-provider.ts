@@ -88,8 +88,11 @@ export class EventTrackerProvider extends Construct {
     role.addToPrincipalPolicy(this.datasetGroupStatement);
     // ListEventTrackers supports no resource-level permission.
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['personalize:ListEventTrackers'], resources: ['*'] }));
-    // The stack's own status: a rollback is not a deployment, and a late request changes nothing.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [Aws.STACK_ID] }));
+    // The stack's own status and its resources': a rollback is not a deployment, and a late request changes nothing.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackResource'],
+      resources: [Aws.STACK_ID],
+    }));
 
     const code = lambda.Code.fromAsset(HANDLER_ASSET);
     const handlerFunction = (functionId: string, handler: string, timeout: Duration, description: string) => new lambda.Function(this, functionId, {

@@ -163,7 +163,7 @@ test('a kept tracker declared again by the same resource is adopted again, with 
   const request = stack.buildRequest('Delete', { properties: scenario.props({ RemovalPolicy: 'Retain' }), physicalResourceId: kept.arn });
   // Removed from the template (its Delete comes in the update's cleanup), then added back by the next update.
   const cleanup = { stackStatus: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' } as const;
-  const added = { stackStatus: 'UPDATE_IN_PROGRESS' } as const;
+  const added = { stackStatus: 'UPDATE_IN_PROGRESS', resourceStatus: 'CREATE_IN_PROGRESS' } as const;
   expect((await stack.send(request, cleanup)).response.Status).toBe('SUCCESS');
 
   const again = await stack.send(stack.buildRequest('Create', { properties: scenario.props({ RemovalPolicy: 'Retain', Tags: [{ Key: 'team', Value: 'a' }] }) }), added);

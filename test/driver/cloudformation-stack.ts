@@ -128,6 +128,9 @@ export class CloudFormationStack {
   private readonly described: DescribedStack;
   /** What DescribeStacks says during an operation that is part of a larger one. */
   private describedStatus?: (status: StackStatus) => StackStatus | undefined;
+  /** The resource's own status, as DescribeStackResource answers (undefined until CloudFormation has a record of it). */
+  private resourceStatus?: string;
+  private describedResourceStatus?: string;
 
   constructor(private readonly options: CloudFormationStackOptions) {
     this.stackName = options.stackName ?? 'TestStack';
@@ -140,6 +143,11 @@ export class CloudFormationStack {
       stackName: this.stackName,
       creationTime: new Date(),
       status: () => this.describedStatus?.(this.current) ?? this.current,
+      resource: (logicalId) => {
+        const status = this.describedResourceStatus ?? this.resourceStatus;
+        if (logicalId !== this.logicalResourceId || status === undefined) return undefined;
+        return { physicalResourceId: this.physicalId, status, type: this.options.resourceType ?? 'AWS::CloudFormation::CustomResource' };
+      },
     };
   }
 
@@ -175,17 +183,20 @@ export class CloudFormationStack {
 
   /**
    * Delivers one request to the ServiceToken, outside any stack operation (the stack state is
-   * untouched), and resolves with the response that delivery led to. `stackStatus` is what
-   * DescribeStacks answers meanwhile: the status of the operation the request belongs to.
+   * untouched), and resolves with the response that delivery led to. `stackStatus` and
+   * `resourceStatus` are what DescribeStacks and DescribeStackResource answer meanwhile: the status
+   * of the operation the request belongs to (a Create's own: CREATE_IN_PROGRESS).
    */
-  async send(request: CloudFormationCustomResourceEvent, options: { stackStatus?: StackStatus } = {}): Promise<SendResult> {
-    const { stackStatus } = options;
-    if (stackStatus === undefined) return this.provider.send(request);
-    this.describedStatus = () => stackStatus;
+  async send(request: CloudFormationCustomResourceEvent, options: { stackStatus?: StackStatus; resourceStatus?: string } = {}): Promise<SendResult> {
+    const { stackStatus, resourceStatus } = options;
+    claimStack(this.described, this.logicalResourceId);
+    this.describedStatus = stackStatus === undefined ? undefined : () => stackStatus;
+    this.describedResourceStatus = resourceStatus;
     try {
       return await this.provider.send(request);
     } finally {
       this.describedStatus = undefined;
+      this.describedResourceStatus = undefined;
     }
   }
 
@@ -328,12 +339,12 @@ export class CloudFormationStack {
   /** Deletes a replaced resource. A failure here is recorded but does not fail the stack. */
   private async cleanupDelete(physicalResourceId: string, properties: TemplateProperties): Promise<void> {
     if (this.options.updateReplacePolicy === 'Retain') {
-      this.resourceEvent('DELETE_SKIPPED', undefined, physicalResourceId);
+      this.resourceEvent('DELETE_SKIPPED', undefined, physicalResourceId, true);
       return;
     }
-    this.resourceEvent('DELETE_IN_PROGRESS', undefined, physicalResourceId);
+    this.resourceEvent('DELETE_IN_PROGRESS', undefined, physicalResourceId, true);
     const deleted = await this.request('Delete', { properties, physicalResourceId });
-    this.resourceEvent(deleted.ok ? 'DELETE_COMPLETE' : 'DELETE_FAILED', deleted.ok ? undefined : deleted.reason, physicalResourceId);
+    this.resourceEvent(deleted.ok ? 'DELETE_COMPLETE' : 'DELETE_FAILED', deleted.ok ? undefined : deleted.reason, physicalResourceId, true);
   }
 
   private async request(requestType: 'Create' | 'Update' | 'Delete', input: RequestInput, options: DeliveryOptions = {}): Promise<Outcome> {
@@ -384,7 +395,7 @@ export class CloudFormationStack {
   private async operation(options: DeliveryOptions, run: () => Promise<StackStatus>): Promise<OperationResult> {
     if (this.busy) throw new Error('another operation is in progress on this stack');
     this.busy = true;
-    claimStack(this.described);
+    claimStack(this.described, this.logicalResourceId);
     const start = this.timeline.length;
     let status: StackStatus;
     try {
@@ -412,7 +423,9 @@ export class CloudFormationStack {
     return status;
   }
 
-  private resourceEvent(status: string, reason?: string, physicalResourceId = this.physicalId): void {
+  /** `replaced`: the event is of a physical id the resource no longer holds (a cleanup Delete): its own status stays. */
+  private resourceEvent(status: string, reason?: string, physicalResourceId = this.physicalId, replaced = false): void {
+    if (!replaced) this.resourceStatus = status;
     this.timeline.push({ kind: 'stack-event', at: preciseNow(), logicalResourceId: this.logicalResourceId, physicalResourceId, status, reason });
   }
 

@@ -8,6 +8,8 @@ export interface DescribedStack {
   readonly stackName: string;
   readonly creationTime: Date;
   status(): string;
+  /** The custom resource it holds, as DescribeStackResource shows it (undefined: the stack has no such resource). */
+  resource(logicalId: string): { readonly physicalResourceId?: string; readonly status: string; readonly type: string } | undefined;
 }
 
 /** One DescribeStacks call, as the local CloudFormation API answered it. */
@@ -22,12 +24,16 @@ export interface DescribeStacksCall {
 // the one that claimed it last, the one running an operation, answers. Held weakly: a stack nobody
 // holds any more (a finished test's) is forgotten with its timeline.
 const stacks = new Map<string, WeakRef<DescribedStack>>();
+/** By `<StackId>|<LogicalResourceId>`: the driver stack that holds that resource. */
+const resources = new Map<string, WeakRef<DescribedStack>>();
 const calls: DescribeStacksCall[] = [];
 
 /** From now on, DescribeStacks of this StackId (or of its name, while live) answers from `stack`. */
-export function claimStack(stack: DescribedStack): void {
+export function claimStack(stack: DescribedStack, logicalId?: string): void {
   for (const [id, ref] of stacks) if (!ref.deref()) stacks.delete(id);
+  for (const [key, ref] of resources) if (!ref.deref()) resources.delete(key);
   stacks.set(stack.stackId, new WeakRef(stack));
+  if (logicalId !== undefined) resources.set(`${stack.stackId}|${logicalId}`, new WeakRef(stack));
 }
 
 /** Every DescribeStacks call so far in this process (test file), oldest first. */
@@ -51,10 +57,12 @@ function queryError(code: string, message: string): HttpAnswer {
   return { status: 400, headers: { 'content-type': 'text/xml' }, body };
 }
 
-// CloudFormation's API (AWS Query: a form-encoded POST, XML answers): DescribeStacks of one stack.
+// CloudFormation's API (AWS Query: a form-encoded POST, XML answers): DescribeStacks of one stack,
+// DescribeStackResource of one of its resources.
 addRoute((call) => {
   if (call.method !== 'POST' || !/^Action=|&Action=/.test(call.body)) return undefined;
   const form = new URLSearchParams(call.body);
+  if (form.get('Action') === 'DescribeStackResource') return describeStackResource(form);
   if (form.get('Action') !== 'DescribeStacks') return queryError('InvalidAction', `${form.get('Action')} is not served locally`);
   const name = form.get('StackName') ?? '';
   const stack = find(name);
@@ -67,3 +75,21 @@ addRoute((call) => {
     + `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></DescribeStacksResponse>`;
   return { status: 200, headers: { 'content-type': 'text/xml' }, body };
 });
+
+function describeStackResource(form: URLSearchParams): HttpAnswer {
+  const name = form.get('StackName') ?? '';
+  const logicalId = form.get('LogicalResourceId') ?? '';
+  const stack = find(name);
+  const holder = stack && resources.get(`${stack.stackId}|${logicalId}`)?.deref();
+  const resource = holder?.resource(logicalId);
+  calls.push({ at: preciseNow(), stackName: name, answer: resource ? `${logicalId}: ${resource.status}` : 'ValidationError' });
+  if (!stack) return queryError('ValidationError', `Stack with id ${name} does not exist`);
+  if (!resource) return queryError('ValidationError', `Resource ${logicalId} does not exist for stack ${name}`);
+  const detail = `<StackId>${xml(stack.stackId)}</StackId><StackName>${xml(stack.stackName)}</StackName><LogicalResourceId>${xml(logicalId)}</LogicalResourceId>`
+    + (resource.physicalResourceId ? `<PhysicalResourceId>${xml(resource.physicalResourceId)}</PhysicalResourceId>` : '')
+    + `<ResourceType>${xml(resource.type)}</ResourceType><LastUpdatedTimestamp>${new Date().toISOString()}</LastUpdatedTimestamp>`
+    + `<ResourceStatus>${resource.status}</ResourceStatus>`;
+  const body = `<DescribeStackResourceResponse xmlns="${XMLNS}"><DescribeStackResourceResult><StackResourceDetail>${detail}</StackResourceDetail>`
+    + `</DescribeStackResourceResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></DescribeStackResourceResponse>`;
+  return { status: 200, headers: { 'content-type': 'text/xml' }, body };
+}

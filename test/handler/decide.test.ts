@@ -49,13 +49,14 @@ function summary(step: Step): string {
 const plays = tracker('p1', 'plays', GROUP, { owner: THIS });
 
 test.each<[string, Request, Observation, string]>([
-  ['a Create first asks whether CloudFormation still waits for it', create(declared('plays', GROUP)), {}, 'look stack'],
-  ['a Create tries to create at once: Personalize refuses it if anything is in the way', create(declared('plays', GROUP)), { stackStatus: 'CREATE_IN_PROGRESS' }, 'create plays'],
-  ['a late Create (the stack moved on) changes nothing', create(declared('plays', GROUP)), { stackStatus: 'UPDATE_COMPLETE' }, 'fail: This Create request (r1) arrived while the stack is UPDATE_COMPLETE'],
-  ['a refused Create looks at what is in the way', create(declared('plays', GROUP)), { stackStatus: 'CREATE_IN_PROGRESS', createRefused: 'exists' }, 'look group'],
-  ['a Create adopts its own tracker (an earlier invocation of the request made it)', create(declared('plays', GROUP)), { stackStatus: 'CREATE_IN_PROGRESS', createRefused: 'exists', inGroup: plays }, 'done p1'],
+  ['a Create first asks whether CloudFormation still waits for it', create(declared('plays', GROUP)), {}, 'look resource'],
+  ['a Create tries to create at once: Personalize refuses it if anything is in the way', create(declared('plays', GROUP)), { resourceStatus: 'CREATE_IN_PROGRESS' }, 'create plays'],
+  ['a late Create (CloudFormation created the resource already) changes nothing', create(declared('plays', GROUP)), { resourceStatus: 'UPDATE_IN_PROGRESS' },
+    'fail: This Create request (r1) arrived while the resource is UPDATE_IN_PROGRESS'],
+  ['a refused Create looks at what is in the way', create(declared('plays', GROUP)), { resourceStatus: 'CREATE_IN_PROGRESS', createRefused: 'exists' }, 'look group'],
+  ['a Create adopts its own tracker (an earlier invocation of the request made it)', create(declared('plays', GROUP)), { resourceStatus: 'CREATE_IN_PROGRESS', createRefused: 'exists', inGroup: plays }, 'done p1'],
   ['a Create never adopts a foreign tracker with the same name and group',
-    create(declared('plays', GROUP)), { stackStatus: 'CREATE_IN_PROGRESS', createRefused: 'exists', inGroup: tracker('f', 'plays', GROUP, { owner: OTHER }) },
+    create(declared('plays', GROUP)), { resourceStatus: 'CREATE_IN_PROGRESS', createRefused: 'exists', inGroup: tracker('f', 'plays', GROUP, { owner: OTHER }) },
     'fail: Dataset group arn:aws:personalize:us-east-1:123456789012:dataset-group/s'],
   ['an Update with new tags changes them in place', update(arn('p1'), { ...declared('plays', GROUP), tags: new Map([['team', 'a']]) }, declared('plays', GROUP)),
     { physical: plays, stackStatus: 'UPDATE_IN_PROGRESS' }, 'tag p1'],
@@ -73,11 +74,25 @@ test.each<[string, Request, Observation, string]>([
   // (back to RETAIN) deletes the tracker the failed update made: it was never part of a completed deployment.
   ['the rollback deletes the tracker the failed update made, in the way, whatever the removal policy',
     update(arn('p2'), declared('plays', GROUP, RETAIN), declared('likes', GROUP)),
-    { physical: tracker('p2', 'likes', GROUP, { owner: THIS }), inGroup: tracker('p2', 'likes', GROUP, { owner: THIS }), named: null, stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS' }, 'delete p2'],
+    { physical: tracker('p2', 'likes', GROUP, { owner: THIS }), inGroup: tracker('p2', 'likes', GROUP, { owner: THIS }), named: null, leftBehind: null, stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS' }, 'delete p2'],
   ['the same properties in a user\'s deployment keep the tracker (RETAIN) and fail',
     update(arn('p2'), declared('plays', GROUP, RETAIN), declared('likes', GROUP)),
     { physical: tracker('p2', 'likes', GROUP, { owner: THIS }), inGroup: tracker('p2', 'likes', GROUP, { owner: THIS }), named: null, stackStatus: 'UPDATE_IN_PROGRESS' },
     'fail: Cannot replace event tracker \'likes\' (arn:aws:personalize:us-ea'],
+  ['the rollback keeps a tracker in its way that the update being rolled back could not have made (it kept trackers)',
+    update(arn('p2'), declared('plays', GROUP), declared('likes', GROUP, RETAIN)),
+    { physical: tracker('p2', 'likes', GROUP, { owner: THIS }), inGroup: tracker('p2', 'likes', GROUP, { owner: THIS }), named: null, leftBehind: null, stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS' },
+    'fail: Cannot return to \'plays\' in dataset group arn:aws:personalize'],
+  // The update being rolled back made 'likes' elsewhere but never answered with it (it timed out):
+  // CloudFormation holds no id for it, so no cleanup Delete comes; the rollback deletes it.
+  ['a rollback to other properties first looks for what the rolled-back update left',
+    update(arn('p1'), declared('plays', GROUP), declared('likes', OTHER_GROUP)), { physical: plays, inGroup: plays, stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS' }, 'look left-behind'],
+  ['the rollback deletes the tracker the rolled-back update made and never answered with',
+    update(arn('p1'), declared('plays', GROUP), declared('likes', OTHER_GROUP)),
+    { physical: plays, inGroup: plays, leftBehind: tracker('l', 'likes', OTHER_GROUP, { owner: THIS }), stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS' }, 'delete l'],
+  ['the rollback leaves a tracker with that name that is not this resource\'s',
+    update(arn('p1'), declared('plays', GROUP), declared('likes', OTHER_GROUP)),
+    { physical: plays, inGroup: plays, leftBehind: tracker('l', 'likes', OTHER_GROUP, { owner: OTHER }), stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS' }, 'done p1'],
   // Sequence 6: leaving a take-over, then a later resource fails: the rollback carries the take-over
   // ARN again, and returns to the taken-over tracker, which is this resource's.
   ['a user may not add a take-over ARN to an EventTracker that manages a tracker',
@@ -85,7 +100,7 @@ test.each<[string, Request, Observation, string]>([
     { physical: tracker('p2', 'likes', OTHER_GROUP, { owner: THIS }), stackStatus: 'UPDATE_IN_PROGRESS' }, 'fail: takeOverEventTrackerArn arn:aws:personalize:us-east-1:12345678'],
   ['the rollback returns to the taken-over tracker, recording first that the failed update\'s tracker goes',
     update(arn('p2'), declared('clicks', GROUP, RETAIN, { takeOverArn: arn('x') }), declared('likes', OTHER_GROUP)),
-    { physical: tracker('p2', 'likes', OTHER_GROUP, { owner: THIS }), inGroup: tracker('x', 'clicks', GROUP, { owner: THIS, flags: [Flag.TAKEN_OVER, Flag.DISCARD] }), stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS' },
+    { physical: tracker('p2', 'likes', OTHER_GROUP, { owner: THIS }), inGroup: tracker('x', 'clicks', GROUP, { owner: THIS, flags: [Flag.TAKEN_OVER, Flag.DISCARD] }), leftBehind: null, stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS' },
     'tag p2'],
   ['a Delete under RETAIN keeps and releases the tracker, in one call', remove(arn('p1'), declared('plays', GROUP, RETAIN)), { physical: plays, stackStatus: 'DELETE_IN_PROGRESS' }, 'tag p1'],
   ['a Delete of a tracker already released is done', remove(arn('p1'), declared('plays', GROUP, RETAIN)),
@@ -103,7 +118,7 @@ test.each<[string, Request, Observation, string]>([
   ['a late Delete changes nothing', remove(arn('p1'), declared('plays', GROUP)), { physical: plays, stackStatus: 'UPDATE_COMPLETE' },
     'fail: This Delete request (r3) arrived while the stack is UPDATE_COMPLETE'],
   ['a tracker that ended CREATE FAILED fails the request and goes with it',
-    create(declared('plays', GROUP)), { stackStatus: 'CREATE_IN_PROGRESS', createRefused: 'exists', inGroup: tracker('p1', 'plays', GROUP, { owner: THIS, status: 'CREATE FAILED' }) },
+    create(declared('plays', GROUP)), { resourceStatus: 'CREATE_IN_PROGRESS', createRefused: 'exists', inGroup: tracker('p1', 'plays', GROUP, { owner: THIS, status: 'CREATE FAILED' }) },
     'fail and delete: Event tracker \'plays\' (arn:aws:personalize:us-east-1:123456789'],
 ])('%s', (_name, request, seen, expected) => {
   // A failure is told by the start of its reason.

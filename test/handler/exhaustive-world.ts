@@ -71,6 +71,13 @@ function* worlds(withPhysical: boolean | 'anywhere', physicalClaims: readonly Cl
   }
 }
 
+/** The physical id's tracker where the template wants it (or none), and a tracker at the failed update's name and group (or none). */
+function* leftBehindWorlds(): Generator<Spec[]> {
+  const physicals: Array<Spec | undefined> = [undefined, ...STATUSES.flatMap((status) => PHYSICAL_CLAIMS.map((claim) => ({ arn: arnOf('p'), name: 'n1', group: group('g1'), status, claim })))];
+  const left: Array<Spec | undefined> = [undefined, ...STATUSES.flatMap((status) => PHYSICAL_CLAIMS.map((claim) => ({ arn: arnOf('l'), name: 'n3', group: group('g3'), status, claim })))];
+  for (const physical of physicals) for (const leftover of left) yield [physical, leftover].filter((t): t is Spec => t !== undefined);
+}
+
 /** A Delete of a tracker ARN looks at nothing but that tracker. */
 function* onlyPhysical(all: Generator<Spec[]>): Generator<Spec[]> {
   for (const specs of all) if (specs.every((s) => s.arn === arnOf('p'))) yield specs;
@@ -84,7 +91,8 @@ function variants(id: string, names: readonly string[], g: string): Spec[] {
 export interface Case {
   readonly request: Request;
   readonly specs: readonly Spec[];
-  readonly stackStatus: string | null;
+  /** What CloudFormation says while the request runs: the resource's status for a Create, the stack's otherwise. */
+  readonly status: string | null;
 }
 
 export function* cases(type: Request['type']): Generator<Case> {
@@ -93,17 +101,18 @@ export function* cases(type: Request['type']): Generator<Case> {
   const withPhysical = [...worlds(true, PHYSICAL_CLAIMS)];
   const physicalOnly = [...onlyPhysical(worlds('anywhere', PHYSICAL_CLAIMS))];
   // An unreadable status (null) acts as the forward one (stack-phase.test.ts); here: forward, rollback, not awaited.
-  for (const stackStatus of type === 'Create' ? ['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'CREATE_COMPLETE'] : []) {
+  // A Create is awaited only while its resource is CREATE_IN_PROGRESS (it arrives again during a later update: UPDATE_IN_PROGRESS).
+  for (const status of type === 'Create' ? ['CREATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'CREATE_COMPLETE'] : []) {
     for (const removal of REMOVALS) {
       for (const specs of withoutPhysical) {
         for (const takeOverArn of [undefined, ...specs.map((s) => s.arn), arnOf('missing')]) {
           const declared: Declared = { ...WANT, tags: WANT_TAGS, removal, takeOverArn };
-          yield { request: { ...base, type: 'Create', declared }, specs, stackStatus };
+          yield { request: { ...base, type: 'Create', declared }, specs, status };
         }
       }
     }
   }
-  for (const stackStatus of type === 'Update' ? ['UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_COMPLETE'] : []) {
+  for (const status of type === 'Update' ? ['UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_COMPLETE'] : []) {
     for (const removal of REMOVALS) {
       for (const [wantTakeOver, previousTakeOver] of [[false, false], [true, true], [true, false], [false, true]]) {
         for (const specs of withPhysical) {
@@ -111,18 +120,29 @@ export function* cases(type: Request['type']): Generator<Case> {
           const takeOverArn = wantTakeOver ? (previousTakeOver ? arnOf('p') : specs.find((s) => s.arn !== arnOf('p'))?.arn ?? arnOf('missing')) : undefined;
           const previous: Lenient = { name: physical?.name ?? 'n2', datasetGroupArn: physical?.group ?? group('g2'), tags: new Map(OLD_TAGS), removal, takeOverArn: previousTakeOver ? arnOf('p') : undefined };
           const declared: Declared = { ...WANT, tags: WANT_TAGS, removal, takeOverArn };
-          yield { request: { ...base, type: 'Update', physicalId: arnOf('p'), declared, previous }, specs, stackStatus };
+          yield { request: { ...base, type: 'Update', physicalId: arnOf('p'), declared, previous }, specs, status };
         }
       }
     }
   }
+  // An update that changed name and dataset group (to n3 in g3), rolled back (or, for contrast, not):
+  // what it made under its own properties, with no physical id CloudFormation could clean up.
+  for (const status of type === 'Update' ? ['UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_IN_PROGRESS'] : []) {
+    for (const removal of REMOVALS) {
+      for (const specs of leftBehindWorlds()) {
+        const previous: Lenient = { name: 'n3', datasetGroupArn: group('g3'), tags: new Map(OLD_TAGS), removal };
+        const declared: Declared = { ...WANT, tags: WANT_TAGS, removal };
+        yield { request: { ...base, type: 'Update', physicalId: arnOf('p'), declared, previous }, specs, status };
+      }
+    }
+  }
   const deleteStatuses = type !== 'Delete' ? [] : ['DELETE_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'UPDATE_IN_PROGRESS'];
-  for (const stackStatus of deleteStatuses) {
+  for (const status of deleteStatuses) {
     for (const removal of REMOVALS) {
       for (const physicalId of [arnOf('p'), 'request-0']) {
         for (const specs of physicalId === arnOf('p') ? physicalOnly : withoutPhysical) {
           const previous: Lenient = { ...WANT, tags: WANT_TAGS, removal };
-          yield { request: { ...base, type: 'Delete', physicalId, previous }, specs, stackStatus };
+          yield { request: { ...base, type: 'Delete', physicalId, previous }, specs, status };
         }
       }
     }
@@ -154,7 +174,7 @@ export function run(request: Request, world: SmallWorld): Run {
         seen = lookInto(world, request, seen, step.look);
         break;
       case 'change':
-        seen = { stackStatus: seen.stackStatus, createRefused: carryOut(world, step.change, changes) };
+        seen = { stackStatus: seen.stackStatus, resourceStatus: seen.resourceStatus, createRefused: carryOut(world, step.change, changes) };
         break;
       case 'wait':
         if (!world.advance()) return { outcome: 'stuck', reason: `waits for nothing: ${step.why}`, changes };
@@ -191,6 +211,8 @@ function lookInto(world: SmallWorld, request: Request, seen: Observation, look: 
     }
     case 'name': return { ...seen, named: listed((t) => t.name === request.declared!.name) };
     case 'stack': return { ...seen, stackStatus: world.stackStatus };
+    case 'resource': return { ...seen, resourceStatus: world.resourceStatus };
+    case 'left-behind': return { ...seen, leftBehind: listed((t) => t.datasetGroupArn === request.previous!.datasetGroupArn) };
   }
 }
 
@@ -222,7 +244,7 @@ function carryOut(world: SmallWorld, change: Change, changes: Run['changes']): O
 }
 
 export function buildWorld(c: Case, newTrackersEndIn: WorldTracker['createEndsIn']): SmallWorld {
-  const world = new SmallWorld(c.stackStatus, newTrackersEndIn);
+  const world = new SmallWorld(c.request.type === 'Create' ? 'CREATE_IN_PROGRESS' : c.status, newTrackersEndIn, c.request.type === 'Create' ? c.status : 'UPDATE_COMPLETE');
   for (const spec of c.specs) {
     world.add({ arn: spec.arn, name: spec.name, datasetGroupArn: spec.group, status: spec.status, tags: new Map(TAGS.get(spec.claim)) });
   }
@@ -243,9 +265,14 @@ export function violations(c: Case, after: SmallWorld, result: Run): string[] {
     if (change.kind === 'delete' && claimBefore?.by === 'this' && claimBefore.flags.has(Flag.KEEP) && !failed) problems.push(`deleted ${change.arn}, which is to be kept`);
     if (change.kind === 'delete' && change.arn === request.physicalId && !failed && keptByPolicy(c, claimBefore)) problems.push(`deleted ${change.arn}, which the removal policy keeps`);
   }
+  // A user's update leaves alone what only a rollback cleans up (the contrast in leftBehindWorlds).
+  const forwardUpdate = request.type === 'Update' && c.status !== 'UPDATE_ROLLBACK_IN_PROGRESS';
+  if (forwardUpdate && result.changes.some(({ change }) => change.kind !== 'create' && change.arn === arnOf('l'))) {
+    problems.push(`changed ${arnOf('l')}, which only a rollback cleans up`);
+  }
   // A request CloudFormation no longer waits for changes nothing.
-  if (c.stackStatus !== null && !isAwaited(request.type, c.stackStatus) && result.changes.length > 0) {
-    problems.push(`changed ${result.changes.length} thing(s) while the stack is ${c.stackStatus}`);
+  if (c.status !== null && !isAwaited(request.type, c.status) && result.changes.length > 0) {
+    problems.push(`changed ${result.changes.length} thing(s) in status ${c.status}`);
   }
   // 2. Converge, or fail having changed nothing (but the cleanup of a tracker Personalize failed to create).
   if (result.outcome === 'stuck') problems.push(`stuck: ${result.reason}`);
@@ -266,7 +293,7 @@ export function violations(c: Case, after: SmallWorld, result: Run): string[] {
     //    one that failed to create (every Delete deletes it).
     for (const other of after.trackers.values()) {
       const otherClaim = claimOf(THIS, other.tags);
-      if (other.arn !== result.answer && otherClaim.by === 'this' && !otherClaim.flags.has(Flag.RELEASED)
+      if (other.arn !== result.answer && !(forwardUpdate && other.arn === arnOf('l')) && otherClaim.by === 'this' && !otherClaim.flags.has(Flag.RELEASED)
         && !otherClaim.flags.has(Flag.KEEP) && !otherClaim.flags.has(Flag.DISCARD) && !other.status.startsWith('DELETE') && other.status !== 'CREATE FAILED') {
         problems.push(`left ${other.arn} of this resource's besides the answer`);
       }
@@ -277,7 +304,7 @@ export function violations(c: Case, after: SmallWorld, result: Run): string[] {
 
 export function describeCase(c: Case): string {
   const r = c.request;
-  return `${r.type} ${JSON.stringify({ physical: r.physicalId, removal: (r.declared ?? r.previous)?.removal, takeOver: r.declared?.takeOverArn, previousTakeOver: r.previous?.takeOverArn, stack: c.stackStatus })} `
+  return `${r.type} ${JSON.stringify({ physical: r.physicalId, removal: (r.declared ?? r.previous)?.removal, takeOver: r.declared?.takeOverArn, previousTakeOver: r.previous?.takeOverArn, status: c.status })} `
     + `world ${JSON.stringify(c.specs.map((s) => `${s.arn.split('/')[1]}:${s.name}/${s.group.split('/')[1]}/${s.status}/${s.claim}`))}`;
 }
 
@@ -285,7 +312,7 @@ export function describeCase(c: Case): string {
 function keptByPolicy(c: Case, claim: ReturnType<typeof claimOf> | undefined): boolean {
   const removal = (c.request.declared ?? c.request.previous)?.removal;
   const fated = claim?.by === 'this' && (claim.flags.has(Flag.DISCARD) || claim.flags.has(Flag.KEEP));
-  const forward = c.request.type === 'Delete' || c.stackStatus !== 'UPDATE_ROLLBACK_IN_PROGRESS';
+  const forward = c.request.type === 'Delete' || c.status !== 'UPDATE_ROLLBACK_IN_PROGRESS';
   return removal?.policy === 'retain' && forward && !fated;
 }
 

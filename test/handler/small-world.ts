@@ -31,7 +31,12 @@ export class SmallWorld {
   public readonly calls: CallRecord[] = [];
   private created = 0;
 
-  constructor(public stackStatus: string | null, private readonly newTrackersEndIn: WorldTracker['createEndsIn'] = 'ACTIVE') {}
+  constructor(
+    public stackStatus: string | null,
+    private readonly newTrackersEndIn: WorldTracker['createEndsIn'] = 'ACTIVE',
+    /** The request's own resource, as DescribeStackResource shows it (a Create is awaited while CREATE_IN_PROGRESS). */
+    public resourceStatus: string | null = 'CREATE_IN_PROGRESS',
+  ) {}
 
   public add(tracker: Omit<WorldTracker, 'trackingId' | 'createEndsIn'> & Partial<Pick<WorldTracker, 'createEndsIn'>>): WorldTracker {
     const full = { trackingId: `tid-${tracker.arn}`, createEndsIn: 'ACTIVE' as const, ...tracker };
@@ -65,6 +70,7 @@ export class SmallWorld {
     return {
       personalize: personalize as unknown as PersonalizeClient,
       stackStatus: async () => this.stackStatus,
+      resourceStatus: async () => this.resourceStatus,
       callOptions: () => ({ abortSignal: new AbortController().signal }),
     };
   }

@@ -10,7 +10,8 @@ test.each(['Create', 'Update', 'Delete'] as const)('an unreadable stack status l
 });
 
 test.each([
-  ['Create', 'CREATE_IN_PROGRESS', true], ['Create', 'UPDATE_IN_PROGRESS', true], ['Create', 'UPDATE_ROLLBACK_IN_PROGRESS', false], ['Create', 'CREATE_COMPLETE', false],
+  // A Create is told by the resource's status: a Create of this resource arriving again while the stack updates it is late.
+  ['Create', 'CREATE_IN_PROGRESS', true], ['Create', 'UPDATE_IN_PROGRESS', false], ['Create', 'CREATE_COMPLETE', false], ['Create', 'CREATE_FAILED', false], ['Create', 'NONE', false],
   ['Update', 'UPDATE_IN_PROGRESS', true], ['Update', 'UPDATE_ROLLBACK_IN_PROGRESS', true], ['Update', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', false], ['Update', 'UPDATE_ROLLBACK_COMPLETE', false],
   ['Delete', 'DELETE_IN_PROGRESS', true], ['Delete', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', true], ['Delete', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', true],
   ['Delete', 'ROLLBACK_IN_PROGRESS', true], ['Delete', 'UPDATE_IN_PROGRESS', false], ['Delete', 'UPDATE_COMPLETE', false],
