@@ -114,12 +114,16 @@ export function commandArbitraries(options: HistoryOptions): Array<fc.Arbitrary<
   const mod = modifier(options);
   return [
     fc.oneof(
-      { weight: 4, arbitrary: createStack(mod) },
+      { weight: 3, arbitrary: createStack(mod) },
       { weight: 3, arbitrary: fc.tuple(specChoice, mod).map(([choice, m]) => new AddTracker(choice, m)) },
-      { weight: 12, arbitrary: fc.tuple(changeSet, fc.nat(2), specChoice, mod).map(([changes, resource, choice, m]) => new UpdateTracker(changes, resource, choice, m)) },
+      {
+        weight: 12,
+        arbitrary: fc.tuple(changeSet, fc.nat(2), specChoice, mod)
+          .map(([changes, resource, choice, m]) => new UpdateTracker(changes, resource, choice, m)),
+      },
       { weight: 1, arbitrary: fc.tuple(fc.nat(2), mod).map(([resource, m]) => new RemoveTracker(resource, m)) },
       { weight: 2, arbitrary: mod.map((m) => new DeleteStack(m)) },
-      { weight: 2, arbitrary: foreignTracker },
+      { weight: 1, arbitrary: foreignTracker },
       { weight: 1, arbitrary: fc.nat(2).map((resource) => new DeleteOutOfBand(resource)) },
       { weight: 1, arbitrary: fc.constantFrom(3, 30 * 24).map((hours) => new TimePasses(hours)) },
     ),

@@ -36,12 +36,15 @@ export abstract class ModelCommand implements fc.AsyncCommand<Model, World> {
     const startedAt = Date.now();
     world.stats.step(this.kindNow(model));
     let step: Step | undefined;
+    // Deliveries an earlier operation did not wait for run on during this step; they are waited for at its end.
+    world.spilled = false;
     try {
       step = await this.execute(model, world);
-      // Deliveries an operation did not wait for run on into the next steps: the world settles later.
+      // Deliveries this step's operation did not wait for run on into the next step: the world settles then.
       const settled = !world.spilled;
       if (settled) await world.settle();
-      world.transcript.push(`${step.description}${step.outcome ? `  ->  ${step.outcome} (${world.stack.status})` : ''}${settled ? '' : '  [deliveries still running]'}`);
+      const took = ((Date.now() - startedAt) / 1000).toFixed(1);
+      world.transcript.push(`${step.description}${step.outcome ? `  ->  ${step.outcome} (${world.stack.status})` : ''}${settled ? '' : '  [deliveries still running]'}  [${took} s]`);
       checkInvariants(world, model, { ...step, startedAt }, world.skip, settled);
     } catch (error) {
       if (!step) world.transcript.push(`${this.toString()}  ->  threw`);

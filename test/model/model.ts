@@ -409,7 +409,8 @@ export function fatesOfRolledBackCreate(
   const open: Fates['open'] = [];
   if (broughtIn) {
     // It existed before the operation: a rollback keeps it (released), whatever the policy.
-    const entry = { arn: broughtIn.tracker.arn, name: broughtIn.tracker.name, datasetGroupArn: broughtIn.tracker.datasetGroupArn, owner, takenOver: broughtIn.takenOver };
+    const { arn, name, datasetGroupArn } = broughtIn.tracker;
+    const entry = { arn, name, datasetGroupArn, owner, takenOver: broughtIn.takenOver };
     if (broughtIn.sure) kept.push(entry);
     else open.push(entry);
   }

@@ -187,9 +187,8 @@ function redeliver(
       void slot.driver.redeliver(request, gapMs).catch(() => undefined);
       return;
     }
+    // The next operation delivers it (and tells the model, for the residual).
     world.pending.push({ slot, request, at: when, afterMs: gapMs });
-    // Delivered during the next operation, it may run while that operation sends a request of its type.
-    if (when === 'next-op') stale({ owner: slot.owner, type: request.RequestType });
   };
   return { hooks, cleanup, foreignTookOldSlot: () => false, functionTimedOut: () => false };
 }

@@ -1,8 +1,9 @@
+import { appendFileSync } from 'fs';
 import * as fc from 'fast-check';
 import { commandArbitraries, historyConfig, historyStart } from './arbitraries';
 import { Figures, HistoryStats } from './figures';
 import { checkInvariants } from './invariants';
-import { initialModel } from './model';
+import { initialModel, Model } from './model';
 import { HistoryConfig, World } from './world';
 import { frameworkNamesWaiterExecutions, loadFramework } from '../driver';
 
@@ -60,6 +61,7 @@ export async function runHistories(options: RunOptions): Promise<RunReport> {
   let shrinking = false;
   let histories = 0;
   let lastFailure: { transcript: string[]; config: HistoryConfig; error: unknown } | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
   const historyOptions = { withTimeouts: options.withTimeouts, exclude: options.exclude ?? [] };
   const waiterPerDelivery = !frameworkNamesWaiterExecutions();
   const framework = frameworkInUse();
@@ -69,7 +71,13 @@ export async function runHistories(options: RunOptions): Promise<RunReport> {
     replayPath: options.replayPath,
   });
 
-  const property = fc.asyncProperty(historyConfig, historyStart(historyOptions), commands, async (config, start, cmds) => {
+  const property = fc.asyncProperty(historyConfig, historyStart(historyOptions), commands, (config, start, cmds) => {
+    // One history at a time: the handler reads its endpoint from process.env (see soak.ts).
+    const run = inFlight.catch(() => undefined).then(() => runOne(config, start, cmds));
+    inFlight = run;
+    return run;
+  });
+  const runOne = async (config: HistoryConfig, start: Array<fc.AsyncCommand<Model, World>>, cmds: Iterable<fc.AsyncCommand<Model, World>>) => {
     const stats = new HistoryStats();
     const started = Date.now();
     const world = await World.start(config, stats);
@@ -96,13 +104,16 @@ export async function runHistories(options: RunOptions): Promise<RunReport> {
       countCalls(world, stats);
       stats.count(`histories on ${framework}`);
       options.figures.add(stats, Date.now() - started, shrinking);
+      if (process.env.MODEL_SLOW_LOG && Date.now() - started > 60_000) {
+        appendFileSync(process.env.MODEL_SLOW_LOG, `history of ${((Date.now() - started) / 1000).toFixed(0)} s (seed ${options.seed}):\n${world.transcript.join('\n')}\n\n`);
+      }
       if (!shrinking) {
         histories++;
         options.onHistory?.();
       }
       shrinking ||= failed;
     }
-  });
+  };
 
   const details = await fc.check(property, {
     seed: options.seed,
@@ -112,6 +123,9 @@ export async function runHistories(options: RunOptions): Promise<RunReport> {
     ...(options.shrink === false ? { endOnFailure: true } : {}),
     plugins: options.timeLimitMs !== undefined ? [fc.interruptAfterTimeLimit(options.timeLimitMs)] : [],
   });
+  // The time limit stops fast-check from waiting for the history it interrupted, not the history:
+  // it ends before anything else runs.
+  await inFlight.catch(() => undefined);
   if (!details.failed) return { interrupted: details.interrupted, histories };
   if (details.counterexample === null || !lastFailure) {
     throw new Error(`the property failed without a counterexample: ${fc.defaultReportMessage(details)}`);

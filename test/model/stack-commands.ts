@@ -6,6 +6,7 @@ import {
   DATASET_GROUP_NAMES, describeSpec, LOGICAL_IDS, LogicalId, REMOVAL_CHOICES, RemovalChoice, sameSpec, sameTags, specOf,
   templateProperties, TRACKER_NAMES, TrackerSpec,
 } from './declared';
+import type { HistoryStats } from './figures';
 import { applyFates } from './invariants';
 import {
   applyUpdate, asResidual, createdResource, describeModifier, Fates, fatesOfRolledBackCreate, keptWhenLeaving, mergeFates, Model, Modifier,
@@ -14,7 +15,6 @@ import {
 } from './model';
 import { applyModifier, AppliedModifier } from './modifiers';
 import type { ResourceSlot, StackOutcome } from './tracker-stack';
-import type { HistoryStats } from './figures';
 import type { World } from './world';
 
 /* The stack operations CloudFormation runs: create, update (add, change, remove a tracker), delete. */
@@ -108,7 +108,9 @@ function suspendForeign(world: World, model: Readonly<Model>, specs: readonly Tr
 }
 
 /** What the rollback of a resource's Create leaves of what it brought in (Delete with the Create's properties, rolling back). */
-function rolledBackCreateFates(world: World, view: readonly TrackerView[], owner: string, spec: TrackerSpec, madeFrom: number, adopts?: TrackerView): Fates {
+function rolledBackCreateFates(
+  world: World, view: readonly TrackerView[], owner: string, spec: TrackerSpec, madeFrom: number, adopts?: TrackerView,
+): Fates {
   const slot = slotOf(world, owner);
   const answer = createAnswer(slot);
   let broughtIn: Parameters<typeof fatesOfRolledBackCreate>[2];
@@ -149,7 +151,10 @@ export class CreateStack extends ModelCommand {
     if (model.phase === 'rolled-back' && await world.stack.delete() !== 'deleted') throw new Error('a ROLLBACK_COMPLETE stack could not be deleted');
     const candidates = takeOverCandidates(model, world);
     const specs: TrackerSpec[] = [];
-    for (const choice of this.choices) specs.push(resolveChoice(choice, specs.map((s) => s.name), specs.map((s) => s.group), candidates.filter((c) => !specs.some((s) => s.takeOver === c.arn)), world.stats));
+    for (const choice of this.choices) {
+      const free = candidates.filter((c) => !specs.some((s) => s.takeOver === c.arn));
+      specs.push(resolveChoice(choice, specs.map((s) => s.name), specs.map((s) => s.group), free, world.stats));
+    }
     const resources = specs.map((spec, i) => ({ logicalId: LOGICAL_IDS[i], spec }));
     const targetIndex = this.target % resources.length;
     if (SLOW_MODIFIERS.includes(this.modifier.kind)) model.timeoutsLeft--;
@@ -157,7 +162,7 @@ export class CreateStack extends ModelCommand {
     const quiet = !world.spilled && world.pending.length === 0;
     const madeFrom = world.emulator.now();
     const restoreForeign = suspendForeign(world, model, specs);
-    world.operationStarts();
+    world.operationStarts(model);
     const applied = applyModifier(world, model, this.modifier, { newName: resources[targetIndex].spec.name });
     let outcome: StackOutcome;
     try {
@@ -167,7 +172,7 @@ export class CreateStack extends ModelCommand {
         hooks: i === targetIndex ? applied.hooks : undefined,
       })));
     } finally {
-      world.operationEnded();
+      world.operationEnded(model);
       applied.cleanup();
     }
     const plans: NewResourcePlan[] = resources.map((r, i) => ({ ...r, modifier: i === targetIndex ? this.modifier : { kind: 'none' } }));
@@ -179,7 +184,10 @@ export class CreateStack extends ModelCommand {
     let fates: Fates = NO_FATES;
     if (outcome === 'created') {
       model.phase = 'live';
-      for (const r of resources) model.resources.set(r.logicalId, createdResource(r.spec, r.spec.takeOver !== undefined ? view.find((t) => t.arn === r.spec.takeOver) : undefined));
+      for (const r of resources) {
+        const takenOver = r.spec.takeOver !== undefined ? view.find((t) => t.arn === r.spec.takeOver) : undefined;
+        model.resources.set(r.logicalId, createdResource(r.spec, takenOver));
+      }
     } else {
       model.phase = outcome === 'create-failed' ? 'rolled-back' : 'stuck';
       fates = mergeFates(...resources.map((r) => rolledBackCreateFates(world, view, ownerKey(incarnation, r.logicalId), r.spec, madeFrom)));
@@ -221,15 +229,15 @@ export class AddTracker extends ModelCommand {
     const view = world.view(model);
     const quiet = !world.spilled && world.pending.length === 0;
     const madeFrom = world.emulator.now();
-    const stale = residual(model, owner, 'Create');
     const restoreForeign = suspendForeign(world, model, [spec]);
-    world.operationStarts();
+    world.operationStarts(model);
+    const stale = residual(model, owner, 'Create');
     const applied = applyModifier(world, model, this.modifier, { newName: spec.name });
     let outcome: StackOutcome;
     try {
       outcome = await world.stack.add(logicalId, templateProperties(spec, world.groupArns), applied.hooks);
     } finally {
-      world.operationEnded();
+      world.operationEnded(model);
       applied.cleanup();
     }
     let prediction = withTimedOut(predictCreate(view, [{ logicalId, spec, modifier: this.modifier }], model.incarnation, world.groupArns,
@@ -318,19 +326,25 @@ export class UpdateTracker extends ModelCommand {
     const madeFrom = world.emulator.now();
     const requestsBefore = driver.requests.length;
     const frozen: ResourceModel = { ...resource, extras: { ...resource.extras } };
+    world.operationStarts(model);
     const stale = residual(model, owner, 'Update');
-    world.operationStarts();
     const applied = applyModifier(world, model, this.modifier, { newName: target.name, old: current });
     let outcome: StackOutcome;
     try {
       outcome = await world.stack.update(logicalId, templateProperties(target, world.groupArns), applied.hooks);
     } finally {
-      world.operationEnded();
+      world.operationEnded(model);
       applied.cleanup();
     }
     const context = {
-      resource: frozen, owner, currentArn, target, modifier: this.modifier, groupArns: world.groupArns,
-      foreignTookOldSlot: applied.foreignTookOldSlot(), functionTimedOut: applied.functionTimedOut(),
+      resource: frozen,
+      owner,
+      currentArn,
+      target,
+      modifier: this.modifier,
+      groupArns: world.groupArns,
+      foreignTookOldSlot: applied.foreignTookOldSlot(),
+      functionTimedOut: applied.functionTimedOut(),
     };
     let { plan, prediction } = planUpdate(view, context);
     // A twin of the update still running while CloudFormation's rollback (an Update of the same resource) runs: the residual.
@@ -403,11 +417,13 @@ export class UpdateTracker extends ModelCommand {
 }
 
 /** What a Delete (not rolling back) leaves of the tracker a resource holds. */
-function leavingFates(resource: ResourceModel, arn: string | undefined, owner: string, name: string, datasetGroupArn: string, open: boolean): Fates {
+function leavingFates(
+  resource: ResourceModel, arn: string | undefined, owner: string, where: { name: string; datasetGroupArn: string }, open: boolean,
+): Fates {
   if (!arn || resource.missing) return NO_FATES;
   if (open || resource.unsure) return { kept: [], gone: [], open: [{ arn, owner, takenOver: resource.takenOver }] };
   return keptWhenLeaving(resource.spec, false, resource)
-    ? { kept: [{ arn, name, datasetGroupArn, owner, takenOver: resource.takenOver }], gone: [], open: [] }
+    ? { kept: [{ arn, ...where, owner, takenOver: resource.takenOver }], gone: [], open: [] }
     : { kept: [], gone: [{ arn, why: `${owner} left the stack under ${resource.spec.policy}${resource.takenOver ? ' (taken over)' : ''}${resource.adoptedAgain ? ' (adopted again)' : ''}` }], open: [] };
 }
 
@@ -429,21 +445,22 @@ export class RemoveTracker extends ModelCommand {
     const arn = world.stack.resource(logicalId).driver.physicalResourceId;
     const tracker = trackerOf(world, arn);
     if (SLOW_MODIFIERS.includes(this.modifier.kind)) model.timeoutsLeft--;
+    world.operationStarts(model);
     const stale = residual(model, owner, 'Delete');
-    world.operationStarts();
     const applied = applyModifier(world, model, this.modifier, {});
     let outcome: StackOutcome;
     try {
       outcome = await world.stack.remove(logicalId, applied.hooks);
     } finally {
-      world.operationEnded();
+      world.operationEnded(model);
       applied.cleanup();
     }
     let prediction = withTimedOut({ allowed: ['updated'], keepsIdentity: [], because: 'deleting a tracker of its own is always possible' }, applied, 'delete-failed');
     if (stale) prediction = { ...asResidual(prediction, 'update'), allowed: ['updated', 'delete-failed'] };
     if (outcome === 'updated') {
       model.resources.delete(logicalId);
-      applyFates(world, model, leavingFates(resource, arn, owner, tracker?.name ?? resource.spec.name, tracker?.datasetGroupArn ?? world.groupArns[resource.spec.group], stale));
+      const where = { name: tracker?.name ?? resource.spec.name, datasetGroupArn: tracker?.datasetGroupArn ?? world.groupArns[resource.spec.group] };
+      applyFates(world, model, leavingFates(resource, arn, owner, where, stale));
     } else if (stale) {
       resource.unsure = true;
     }
@@ -481,14 +498,14 @@ export class DeleteStack extends ModelCommand {
       resource: model.resources.get(logicalId),
     }));
     if (SLOW_MODIFIERS.includes(this.modifier.kind) && first !== undefined) model.timeoutsLeft--;
+    world.operationStarts(model);
     const stale = leaving.some((l) => residual(model, l.owner, 'Delete'));
-    world.operationStarts();
     const applied = applyModifier(world, model, first !== undefined ? this.modifier : { kind: 'none' }, {});
     let outcome: StackOutcome;
     try {
       outcome = await world.stack.delete(first !== undefined ? { [first]: applied.hooks } : {});
     } finally {
-      world.operationEnded();
+      world.operationEnded(model);
       applied.cleanup();
     }
     let prediction = withTimedOut({ allowed: ['deleted'], keepsIdentity: [], because: 'deleting the stack\'s own trackers is always possible' }, applied, 'delete-failed');
@@ -497,7 +514,8 @@ export class DeleteStack extends ModelCommand {
     for (const l of leaving.filter((x) => !world.stack.resources.has(x.logicalId))) {
       if (!l.resource) continue;
       const spec = l.resource.spec;
-      applyFates(world, model, leavingFates(l.resource, l.arn, l.owner, l.tracker?.name ?? spec.name, l.tracker?.datasetGroupArn ?? world.groupArns[spec.group], stale));
+      const where = { name: l.tracker?.name ?? spec.name, datasetGroupArn: l.tracker?.datasetGroupArn ?? world.groupArns[spec.group] };
+      applyFates(world, model, leavingFates(l.resource, l.arn, l.owner, where, stale));
       model.resources.delete(l.logicalId as LogicalId);
     }
     if (outcome === 'deleted') {

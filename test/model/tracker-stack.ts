@@ -87,7 +87,8 @@ export class TrackerStack {
   public async update(logicalId: LogicalId, properties: TemplateProperties, hooks: ResourceRequestHooks = {}): Promise<StackOutcome> {
     const slot = this.resource(logicalId);
     const start = slot.driver.timeline.length;
-    const result = await this.intercepted(slot, hooks, () => slot.driver.update(properties, { ...hooks.delivery, failStackAfter: hooks.failStackAfter }));
+    const options = { ...hooks.delivery, failStackAfter: hooks.failStackAfter };
+    const result = await this.intercepted(slot, hooks, () => slot.driver.update(properties, options));
     switch (result.status) {
       case 'UPDATE_COMPLETE':
         return this.end('UPDATE_COMPLETE', 'updated');
@@ -141,7 +142,8 @@ export class TrackerStack {
     for (const slot of [...slots].reverse()) {
       const status: StackStatus = slot.driver.status;
       if (status === 'NOT_CREATED' || status === 'DELETE_COMPLETE') continue;
-      const result = await this.intercepted(slot, hooks[slot.logicalId], () => slot.driver.delete({ ...hooks[slot.logicalId]?.delivery, stackStatus }));
+      const own = hooks[slot.logicalId];
+      const result = await this.intercepted(slot, own, () => slot.driver.delete({ ...own?.delivery, stackStatus }));
       if (result.status === 'DELETE_COMPLETE') {
         this.resources.delete(slot.logicalId);
       } else {

@@ -149,20 +149,25 @@ export class World {
     }
   }
 
-  /** A stack operation starts: requests kept for it are delivered again, `afterMs` into it. */
-  public operationStarts(): void {
+  /**
+   * A stack operation starts: requests kept for it are delivered again, `afterMs` into it. Each may
+   * run a waiter of its own meanwhile (aws-cdk-lib after 2.224.0): the model hears of it, for the residual.
+   */
+  public operationStarts(model: Model): void {
     for (const redelivery of this.pending.filter((p) => p.at === 'next-op')) {
       this.pending.splice(this.pending.indexOf(redelivery), 1);
       this.stats.count('redeliveries during the next operation');
+      if (model.waiterPerDelivery) model.stale.push({ owner: redelivery.slot.owner, type: redelivery.request.RequestType });
       void redelivery.slot.driver.redeliver(redelivery.request, redelivery.afterMs).catch(() => undefined);
     }
   }
 
   /** A stack operation ended: requests kept for after it are delivered again now. */
-  public operationEnded(): void {
+  public operationEnded(model: Model): void {
     for (const redelivery of this.pending.filter((p) => p.at === 'after-next-op')) {
       this.pending.splice(this.pending.indexOf(redelivery), 1);
       this.stats.count('redeliveries after the next operation');
+      if (model.waiterPerDelivery) model.stale.push({ owner: redelivery.slot.owner, type: redelivery.request.RequestType });
       void redelivery.slot.driver.redeliver(redelivery.request, 0).catch(() => undefined);
     }
   }
