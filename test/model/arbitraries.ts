@@ -136,6 +136,8 @@ export function commandArbitraries(options: HistoryOptions): Array<fc.Arbitrary<
  */
 export const historyConfig: fc.Arbitrary<HistoryConfig> = fc.record({
   emulatorSeed: fc.integer({ min: 1, max: 0x7fffffff }),
+  // One history in four may spend 12 s on a Provider timeout or a hung read (once at most).
+  slowSteps: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
   faults: fc.oneof(
     { weight: 2, arbitrary: fc.constant(NO_FAULTS) },
     {

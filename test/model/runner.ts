@@ -38,6 +38,8 @@ export interface FailureReport {
   readonly historiesBeforeFailure: number;
   readonly shrinks: number;
   readonly shrunk: boolean;
+  /** Why it was not shrunk, when it was not. */
+  readonly notShrunk?: string;
   readonly interrupted: boolean;
   /** The aws-cdk-lib whose Provider framework ran the history. */
   readonly framework: string;
@@ -82,7 +84,7 @@ export async function runHistories(options: RunOptions): Promise<RunReport> {
     const started = Date.now();
     const world = await World.start(config, stats);
     world.skip = options.skip;
-    const model = initialModel(options.withTimeouts ? 1 : 0, waiterPerDelivery);
+    const model = initialModel(options.withTimeouts ? config.slowSteps : 0, waiterPerDelivery);
     let failed = false;
     try {
       await fc.asyncModelRun(() => ({ model, real: world }), [...start, ...cmds]);
@@ -163,6 +165,15 @@ function countCalls(world: World, stats: HistoryStats): void {
   stats.count('CloudFormation requests delivered to the Provider', requests);
   stats.count('deliveries beyond the first of a request (duplicates, redeliveries)', deliveries - requests);
   const invocations = world.stack.everyResource.flatMap((slot) => slot.driver.invocations);
+  // Waiter invocations of a request CloudFormation already had an answer for: stale deliveries at work.
+  for (const slot of world.stack.everyResource) {
+    const answeredAt = new Map(slot.driver.responses.filter((r) => r.accepted).map((r) => [r.response.RequestId, r.at]));
+    for (const invocation of slot.driver.invocations.filter((i) => i.handler === 'isComplete' && i.at > (answeredAt.get(i.requestId) ?? Infinity))) {
+      const text = invocation.logs.map((line) => line.text).join('\n');
+      const what = text.includes('"step":"change"') ? 'changed something' : text.includes('no longer waits') ? 'were fenced' : 'looked or waited';
+      stats.count(`isComplete invocations after their request was answered (stale deliveries) that ${what}`);
+    }
+  }
   stats.count('isComplete invocations ended by their Lambda timeout', invocations.filter((i) => i.handler === 'isComplete' && i.timedOut).length);
   stats.count('isComplete invocations that failed the request (threw)', invocations.filter((i) => i.handler === 'isComplete' && i.error && !i.timedOut).length);
 }
@@ -172,7 +183,7 @@ export function formatFailure(failure: FailureReport, replayCommand: (failure: F
   const { throttleRate, serverErrorRate, latencyMs, readAfterWriteLagMs } = failure.config.faults;
   return [
     `INVARIANT VIOLATED after ${failure.historiesBeforeFailure} histories on ${failure.framework}; `
-      + `${failure.shrunk ? `shrunk ${failure.shrinks} times${failure.interrupted ? ' (shrinking stopped by the time limit)' : ''}` : 'not shrunk (an earlier failure of this invariant was)'}:`,
+      + `${failure.shrunk ? `shrunk ${failure.shrinks} times${failure.interrupted ? ' (shrinking stopped by the time limit)' : ''}` : `not shrunk (${failure.notShrunk ?? 'as drawn'})`}:`,
     `  ${failure.violation.split('\n').join('\n  ')}`,
     '',
     `The ${failure.shrunk ? 'shrunk ' : ''}history (seed ${failure.seed}, path "${failure.path}"):`,

@@ -85,9 +85,11 @@ async function worker(): Promise<void> {
       interrupted = report.interrupted;
       break;
     }
-    let failure = report.failure;
+    let failure: FailureReport = { ...report.failure, notShrunk: 'an earlier violation of this invariant was' };
     process.send!({ kind: 'violation', invariant: invariantOf(failure) } satisfies WorkerMessage);
-    if (task.path === undefined && !shrunk.has(invariantOf(failure))) {
+    if (task.path !== undefined) {
+      failure = { ...failure, notShrunk: 'a replay' };
+    } else if (!shrunk.has(invariantOf(failure))) {
       shrunk.add(invariantOf(failure));
       const again = await runHistories({
         ...common,
@@ -100,7 +102,8 @@ async function worker(): Promise<void> {
         figures: new Figures(),
       });
       // The replay may not fail again (timing): then the history as drawn is the report.
-      if (again.failure) failure = { ...again.failure, historiesBeforeFailure: failure.historiesBeforeFailure };
+      failure = again.failure ? { ...again.failure, historiesBeforeFailure: failure.historiesBeforeFailure }
+        : { ...failure, notShrunk: 'its replay did not fail again: the violation depends on timing' };
     }
     failures.push(failure);
     if (task.path !== undefined) break;

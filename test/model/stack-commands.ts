@@ -242,6 +242,8 @@ export class AddTracker extends ModelCommand {
     }
     let prediction = withTimedOut(predictCreate(view, [{ logicalId, spec, modifier: this.modifier }], model.incarnation, world.groupArns,
       { ok: 'updated', failed: 'update-failed', rolledBack: 'rolled-back' }), applied, 'update-failed');
+    // The documented residual (design.md, "What remains"): a stale Create of this resource may run meanwhile.
+    // Any outcome is allowed and what it leaves of this resource is open; no leak and foreign-untouched still hold.
     if (stale) prediction = asResidual(prediction, 'update');
     let fates: Fates = NO_FATES;
     if (outcome === 'updated' && !prediction.residual) {
@@ -349,6 +351,11 @@ export class UpdateTracker extends ModelCommand {
     let { plan, prediction } = planUpdate(view, context);
     // A twin of the update still running while CloudFormation's rollback (an Update of the same resource) runs: the residual.
     const rolledBack = driver.requests.slice(requestsBefore).filter((r) => r.RequestType === 'Update').length > 1;
+    // The documented residual (design.md, "What remains"): a stale Update of this resource (a redelivery
+    // from before, or a twin of this one still running while CloudFormation's rollback Update runs) may
+    // act meanwhile. Any outcome is allowed and the resource's trackers are open; no leak and
+    // foreign-untouched still hold. A stale delivery of another type, or of another resource, is not
+    // the residual: it must change nothing.
     if (stale || (rolledBack && twinsOutliveAnswer(model, this.modifier))) prediction = asResidual(prediction, 'update');
     const heldArn = driver.physicalResourceId;
     const fates = applyUpdate(model, logicalId, context, plan, prediction, outcome, {
@@ -456,6 +463,7 @@ export class RemoveTracker extends ModelCommand {
       applied.cleanup();
     }
     let prediction = withTimedOut({ allowed: ['updated'], keepsIdentity: [], because: 'deleting a tracker of its own is always possible' }, applied, 'delete-failed');
+    // The documented residual: a stale Delete of this resource may run meanwhile (any outcome; no leak still holds).
     if (stale) prediction = { ...asResidual(prediction, 'update'), allowed: ['updated', 'delete-failed'] };
     if (outcome === 'updated') {
       model.resources.delete(logicalId);
@@ -509,6 +517,7 @@ export class DeleteStack extends ModelCommand {
       applied.cleanup();
     }
     let prediction = withTimedOut({ allowed: ['deleted'], keepsIdentity: [], because: 'deleting the stack\'s own trackers is always possible' }, applied, 'delete-failed');
+    // The documented residual: a stale Delete of a resource being deleted may run meanwhile (any outcome; no leak still holds).
     if (stale) prediction = { ...asResidual(prediction, 'update'), allowed: ['deleted', 'delete-failed'] };
     const wasPhase = model.phase;
     for (const l of leaving.filter((x) => !world.stack.resources.has(x.logicalId))) {

@@ -19,6 +19,8 @@ export interface HistoryConfig {
   /** Seeds the emulator's ids and fault draws. */
   readonly emulatorSeed: number;
   readonly faults: FaultProfile;
+  /** Steps that may wait out a Provider timeout or a hung read (12 s each), where the run allows them. */
+  readonly slowSteps: number;
 }
 
 export const NO_FAULTS: FaultProfile = { throttleRate: 0, serverErrorRate: 0, latencyMs: 0, readAfterWriteLagMs: 0 };
