@@ -37,6 +37,7 @@ export abstract class ModelCommand implements fc.AsyncCommand<Model, World> {
     world.stats.step(this.kindNow(model));
     let step: Step | undefined;
     // Deliveries an earlier operation did not wait for run on during this step; they are waited for at its end.
+    world.quiet = !world.spilled && world.pending.length === 0;
     world.spilled = false;
     try {
       step = await this.execute(model, world);

@@ -159,7 +159,6 @@ export class CreateStack extends ModelCommand {
     const targetIndex = this.target % resources.length;
     if (SLOW_MODIFIERS.includes(this.modifier.kind)) model.timeoutsLeft--;
     const view = world.view(model);
-    const quiet = !world.spilled && world.pending.length === 0;
     const madeFrom = world.emulator.now();
     const restoreForeign = suspendForeign(world, model, specs);
     world.operationStarts(model);
@@ -200,7 +199,7 @@ export class CreateStack extends ModelCommand {
     restoreForeign();
     const description = `create stack #${model.incarnation}: ${resources.map((r) => `${r.logicalId}=${describeSpec(r.spec)}`).join(', ')}`
       + `${this.modifier.kind === 'none' ? '' : ` [${resources[targetIndex].logicalId}${describeModifier(this.modifier)}]`}`;
-    return { description, prediction, outcome, budget: quiet && world.faultFree && this.modifier.kind === 'none' };
+    return { description, prediction, outcome, budget: world.quiet && world.faultFree && this.modifier.kind === 'none' };
   }
 
   public toString(): string {
@@ -227,7 +226,6 @@ export class AddTracker extends ModelCommand {
     const spec = resolveChoice(this.choice, others.map((s) => s.name), others.map((s) => s.group), takeOverCandidates(model, world), world.stats);
     if (SLOW_MODIFIERS.includes(this.modifier.kind)) model.timeoutsLeft--;
     const view = world.view(model);
-    const quiet = !world.spilled && world.pending.length === 0;
     const madeFrom = world.emulator.now();
     const restoreForeign = suspendForeign(world, model, [spec]);
     world.operationStarts(model);
@@ -264,7 +262,7 @@ export class AddTracker extends ModelCommand {
       prediction,
       outcome,
       resource: logicalId,
-      budget: quiet && world.faultFree && this.modifier.kind === 'none',
+      budget: world.quiet && world.faultFree && this.modifier.kind === 'none',
     };
   }
 

@@ -63,6 +63,8 @@ export class World {
   public readonly pending: PendingRedelivery[] = [];
   /** An operation left deliveries running (awaitStragglers: false): the world settles only after a later step. */
   public spilled = false;
+  /** No delivery of an earlier step runs during this one, and none is held for it. */
+  public quiet = true;
   private readonly savedEnv = { ...process.env };
   private foreignCount = 0;
 
