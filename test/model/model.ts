@@ -627,7 +627,9 @@ export function applyUpdate(
         open: [],
       };
     case 'create':
-      if (plan.createFirst) {
+      // Create-first, the original stayed. Delete-first, it went first, unless Lambda ended the request
+      // at its timeout before it got there (the hung read is the request's first look).
+      if (plan.createFirst || (context.functionTimedOut && observed.heldArn === currentArn && observed.present)) {
         stays();
         return { kept: [], gone: neverDeployed('made by an update that was rolled back or failed: never part of a completed deployment'), open: [] };
       }
