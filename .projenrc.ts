@@ -4,7 +4,7 @@ import { awscdk, javascript } from 'projen';
 // support notice from GitHub (which an offline build cannot reach), the cdk CLI sends telemetry, and
 // on Node.js 20 jsii prints an end-of-life banner and the AWS SDK a notice that its releases after
 // January 2027 need Node.js 22 (once per test file). Both concern the machine that builds, not users:
-// the handler runs on nodejs22.x or newer, with the SDK bundled.
+// the handler runs on nodejs24.x, with the SDK bundled.
 const offlineEnv = {
   JSII_SILENCE_SUPPORT_WARNING: '1',
   JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
@@ -12,7 +12,7 @@ const offlineEnv = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
-// The package each jsii language is published under (README "Install"). The names follow the
+// The package each jsii language would be published under. The names follow the
 // repository (github.com/example/cdk-personalize-event-tracker) the way cdklabs libraries do.
 // Only JavaScript can be packaged here; CI generates the other bindings (package:bindings).
 const jsiiTargets = {

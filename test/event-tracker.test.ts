@@ -283,7 +283,7 @@ describe('new EventTracker', () => {
 
     test('fails for SNAPSHOT, which an event tracker does not have', () => {
       expect(() => new EventTracker(stack, 'Tracker', { datasetGroup, removalPolicy: RemovalPolicy.SNAPSHOT }))
-        .toThrow(/removalPolicy SNAPSHOT is not supported.*Use RemovalPolicy.DESTROY or RemovalPolicy.RETAIN/);
+        .toThrow(/removalPolicy SNAPSHOT is not supported.*Use RemovalPolicy.DESTROY, RemovalPolicy.RETAIN or RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE/);
       const tracker = new EventTracker(stack, 'Other', { datasetGroup: new CfnDatasetGroup(stack, 'OtherGroup', { name: 'other' }) });
       expect(() => tracker.applyRemovalPolicy(RemovalPolicy.SNAPSHOT)).toThrow(/removalPolicy SNAPSHOT is not supported/);
     });

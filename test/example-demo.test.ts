@@ -50,8 +50,8 @@ describe('reading the templates', () => {
     const provider = readProvider(stack, tracker);
 
     expect(provider).toMatchObject({
-      onEvent: { exportName: 'onEvent', timeoutSeconds: 600, runtime: 'nodejs24.x' },
-      isComplete: { exportName: 'isComplete', timeoutSeconds: 60 },
+      onEvent: { exportName: 'onEvent', timeoutSeconds: 60, runtime: 'nodejs24.x' },
+      isComplete: { exportName: 'isComplete', timeoutSeconds: 180 },
       intervalSeconds: 5,
       maxAttempts: 240,
     });

@@ -44,18 +44,15 @@ function atLeast(version: [number, number, number], needed: [number, number, num
   return true;
 }
 
-/** Examples that do not make their own app get one, as `app` and `stack`, like a user's code would have. */
+/**
+ * An example as a module: its imports, then the rest. Nothing is added: an example declares what it
+ * uses (`declare const stack: Stack;` or a real declaration), as a reader copying it must.
+ */
 function asModule(example: string): string {
   const lines = example.split('\n');
   const imports = lines.filter((line) => line.startsWith('import '));
   const body = lines.filter((line) => !imports.includes(line));
-  const fixture = example.includes('new App(') ? [] : [
-    "import { App as ReadmeApp, Stack as ReadmeStack } from 'aws-cdk-lib';",
-    'const app = new ReadmeApp();',
-    "const stack = new ReadmeStack(app, 'ReadmeExample');",
-    'void app;',
-  ];
-  return [...imports, ...fixture, ...body, 'export {};'].join('\n');
+  return [...imports, ...body, 'export {};'].join('\n');
 }
 
 test('an example skipped for a newer aws-cdk-lib imports a name the installed aws-cdk-lib lacks, so a marker hides nothing that compiles', () => {

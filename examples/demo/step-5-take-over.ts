@@ -59,8 +59,10 @@ export async function takeOverExistingTracker(story: Story, deployed: DeployedTr
   const deleted = await cfn.delete();
   deleted.lines.forEach((line) => story.detail(line));
   const kept = emulator.tracker(legacy.arn);
-  if (kept?.status !== 'ACTIVE' || kept.trackingId !== legacy.trackingId || kept.tags[OWNERSHIP_TAG_KEY] !== undefined) {
-    throw new Error(`Expected ${legacy.arn} kept, ACTIVE and without the ownership tag, got ${JSON.stringify(kept)}`);
+  // Released: the ownership tag stays, with the released flag r, and proves nothing any more.
+  const released = kept?.tags[OWNERSHIP_TAG_KEY]?.split('/')[2]?.includes('r') ?? false;
+  if (kept?.status !== 'ACTIVE' || kept.trackingId !== legacy.trackingId || !released) {
+    throw new Error(`Expected ${legacy.arn} kept, ACTIVE and released (its ownership tag flagged r), got ${JSON.stringify(kept)}`);
   }
   story.detail(`still ACTIVE with trackingId ${kept.trackingId}; tags ${JSON.stringify(kept.tags)}: another stack may take it over`);
 

@@ -244,7 +244,7 @@ function finish(request: Request, want: Declared, seen: Observation, tracker: Tr
     return wait(`${tracker.arn} is ${tracker.status}`, tracker.arn);
   }
   if (!tracker.details) {
-    return look('details', tracker.arn);
+    return { kind: 'look', look: { at: 'details', arn: tracker.arn } };
   }
   const { claim, tags, datasetGroupArn, trackingId } = described(tracker).details;
   if (tracker.status === Status.CREATE_FAILED) {
@@ -296,7 +296,7 @@ function depart(request: Request, seen: Observation): Step {
     }
     tracker = seen.inGroup?.name === leaving.name ? seen.inGroup : null;
     if (tracker && !tracker.details) {
-      return look('details', tracker.arn);
+      return { kind: 'look', look: { at: 'details', arn: tracker.arn } };
     }
   }
   const claim = tracker?.details?.claim;
@@ -385,10 +385,8 @@ function described(tracker: Tracker): Described {
   return tracker as Described;
 }
 
-function look(at: 'physical' | 'group' | 'name' | 'take-over' | 'stack'): Step;
-function look(at: 'details', arn: string): Step;
-function look(at: Look['at'], arn?: string): Step {
-  return { kind: 'look', look: at === 'details' ? { at, arn: arn! } : { at } } as Step;
+function look(at: Exclude<Look['at'], 'details'>): Step {
+  return { kind: 'look', look: { at } };
 }
 
 function wait(why: string, arn?: string): Step {

@@ -16,8 +16,9 @@ const MAX_ATTEMPTS = 3;
 
 /**
  * Changes nothing: it checks the properties and answers from the request alone, so every delivery
- * of a request gets the same answer and joins the one waiter execution the Provider names after
- * the RequestId. A Create's physical id is then the RequestId until isComplete answers the tracker's ARN.
+ * of a request gets the same answer (and, where the Provider framework names its waiter execution
+ * after the RequestId, joins the one waiter). A Create's physical id is the RequestId until
+ * isComplete answers the tracker's ARN.
  */
 export async function onEvent(event: CloudFormationCustomResourceEvent, _context: Context): Promise<{ PhysicalResourceId?: string }> {
   const request = parseRequest(event);

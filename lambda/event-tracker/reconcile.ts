@@ -132,24 +132,9 @@ async function lookAgain(arn: string, settling: Settling, seen: Observation, io:
   return before ? withTracker(seen, arn, { ...before, status: now.status }) : seen;
 }
 
+/** One line per step: what it looks at or changes, and why (never the event: it holds the ResponseURL). */
 function log(request: Request, step: Step): void {
-  const fields: Record<string, string | undefined> = { requestType: request.type, step: step.kind };
-  switch (step.kind) {
-    case 'look':
-      Object.assign(fields, { at: step.look.at, eventTrackerArn: 'arn' in step.look ? step.look.arn : undefined });
-      break;
-    case 'change':
-      Object.assign(fields, { change: step.change.kind, why: step.why, eventTrackerArn: 'arn' in step.change ? step.change.arn : undefined });
-      break;
-    case 'wait':
-      Object.assign(fields, { why: step.why, eventTrackerArn: step.arn });
-      break;
-    case 'done':
-      Object.assign(fields, { eventTrackerArn: step.answer?.arn });
-      break;
-    case 'fail':
-      Object.assign(fields, { reason: step.reason });
-      break;
-  }
-  logStep(fields as { requestType: string; step: string });
+  const { kind, ...detail } = step;
+  const mapsAsObjects = (_key: string, value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value);
+  logStep({ requestType: request.type, step: kind, detail: JSON.stringify(detail, mapsAsObjects) });
 }

@@ -15,9 +15,9 @@ export const ResourcePropertyKey = {
   /** A list of `{ Key, Value }`, CloudFormation's usual tag shape. */
   TAGS: 'Tags',
   /**
-   * `'Retain'` when the tracker's removal policy keeps it: the handler then never deletes it, neither
-   * on replacement nor on Delete, where it releases it instead (removes its ownership tag), since
-   * CloudFormation's own DeletionPolicy Retain would keep the Delete from reaching the handler.
+   * The removal policy (values below; absent: DESTROY by default). The handler applies it itself, and
+   * releases a tracker it keeps (marks its ownership tag released), since CloudFormation's own
+   * DeletionPolicy Retain would keep the Delete from reaching the handler.
    */
   REMOVAL_POLICY: 'RemovalPolicy',
   /** Written by versions before RemovalPolicy: `'true'` meant the same as RemovalPolicy `'Retain'`. */
@@ -43,14 +43,15 @@ export const AttributeKey = {
 
 /**
  * The tag by which the handler proves that a tracker is its own: it adds it to every tracker it
- * creates, never removes it, and changes or deletes no tracker without it (or without being its
- * physical id). User tags may not use this key; it counts against Personalize's 50 tags.
+ * creates or takes over, never removes it, and changes or deletes no tracker without it. Its value
+ * also records what must outlive a request (flags, written in one TagResource call). User tags may
+ * not use this key; it counts against Personalize's 50 tags.
  */
 export const OWNERSHIP_TAG_KEY = 'cdk-personalize-event-tracker:owner';
 
 /**
- * Replaces the ownership tag on a tracker that left its stack but was kept: it proves nothing (any
- * stack may take the tracker over), but tells the resource that released it that it did.
+ * How versions before the ownership tag's released flag released a kept tracker: this tag replaced
+ * the ownership tag. The handler still reads it.
  */
 export const RELEASED_TAG_KEY = 'cdk-personalize-event-tracker:released';
 

@@ -27,7 +27,7 @@ export function validateRemovalPolicy(removalPolicy: RemovalPolicy, takeOverEven
 
 function removalPolicyProblems(removalPolicy: RemovalPolicy, takeOverEventTrackerArn: string | undefined): string[] {
   if (removalPolicy === RemovalPolicy.SNAPSHOT) {
-    return ['removalPolicy SNAPSHOT is not supported: an event tracker has no snapshot. Use RemovalPolicy.DESTROY or RemovalPolicy.RETAIN.'];
+    return ['removalPolicy SNAPSHOT is not supported: an event tracker has no snapshot. Use RemovalPolicy.DESTROY, RemovalPolicy.RETAIN or RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE.'];
   }
   if (removalPolicy === RemovalPolicy.DESTROY && takeOverEventTrackerArn !== undefined) {
     return ['removalPolicy DESTROY cannot go with takeOverEventTrackerArn: a take-over keeps the tracker, so that a rolled-back first deployment cannot delete it. '

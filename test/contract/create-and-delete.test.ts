@@ -188,7 +188,7 @@ describe('create', () => {
       expect(line).toEqual(expect.objectContaining({ requestType: 'Create', step: expect.any(String) }));
     }
     expect(lines.map((line) => line.step)).toEqual(expect.arrayContaining(['received', 'look', 'change', 'done']));
-    expect(lines.find((line) => line.step === 'change')).toMatchObject({ change: 'create', why: 'create the tracker' });
+    expect(JSON.parse(lines.find((line) => line.step === 'change').detail)).toMatchObject({ change: { kind: 'create', name: 'shop-clicks' }, why: 'create the tracker' });
     expect(JSON.stringify(lines)).not.toContain('X-Amz-Signature');
     scenario.expectRemaining(stack.physicalResourceId);
   });

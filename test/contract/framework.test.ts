@@ -42,7 +42,7 @@ test('the same Create delivered twice, overlapping: one waiter per RequestId (2.
   expect(scenario.liveTrackers().map((tracker) => tracker.arn)).toEqual([stack.physicalResourceId]);
 });
 
-// Failed with the handler of before issue 15: onEvent created the tracker, then the framework's
+// Failed with the handler whose onEvent acted: onEvent created the tracker, then the framework's
 // StartExecution was throttled through all of the SDK's attempts. The framework answers FAILED with the
 // CREATE_FAILED marker as the physical id, so CloudFormation's rollback Delete names the marker, which
 // the framework answers SUCCESS itself without calling the handler: the tracker onEvent made was left.

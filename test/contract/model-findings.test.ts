@@ -79,8 +79,8 @@ test.failing('a replacement that times out in the Provider while its new tracker
 // passes the fence: after a rename in the same dataset group it finds the resource's own tracker in
 // the group, takes it for a leftover, and deletes it (the stack then holds a deleted ARN); after a
 // tags update it puts the Create's tags back. Sequence 3 of issue 15, during a later deployment. A
-// fresh RequestId stands for the second delivery here: on aws-cdk-lib 2.224.0 a second delivery with
-// the same one joins or is refused by the waiter named after it, later versions start another waiter.
+// fresh RequestId stands for the second delivery here: up to aws-cdk-lib 2.232.x a second delivery
+// with the same one joins or is refused by the waiter named after it, later versions start another waiter.
 test.failing('a Create delivered again during a later update of the stack changes nothing', () => inScenario(async (s) => {
   const stack = s.newStack();
   await stack.create(s.props());

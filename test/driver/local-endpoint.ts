@@ -51,6 +51,9 @@ export async function localEndpoint(): Promise<string> {
     });
     // Neither the server nor its connections keep a script alive: the callers' own requests do.
     server.on('connection', (socket) => socket.unref());
+    // Node's default of 5 s closes idle connections that the SDK's agents may be reusing at that very
+    // moment (the request then fails with ECONNRESET and is retried): AWS endpoints keep them far longer.
+    server.keepAliveTimeout = 120_000;
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       server.unref();

@@ -7,7 +7,7 @@ import type { LambdaHandler } from './lambda-context';
 import { deployFunction, invoke, LambdaInvocation, removeFunction, stillRunning } from './local-lambda';
 import { deployStateMachine, execution, removeStateMachine, StartExecutionCall } from './local-step-functions';
 import type { LogLine } from './log-capture';
-import { FunctionDeclaration, ProviderDeclaration, readProvider, Template } from './provider-template';
+import { FunctionDeclaration, ProviderDeclaration, readProvider, resolveIntrinsics, Template } from './provider-template';
 import type { CloudFormationResponse, InvocationEntry, ResponseEntry, StartExecutionEntry, TimelineEntry } from './timeline';
 import { preciseNow } from '../helpers/precise-clock';
 
@@ -22,6 +22,13 @@ export const MAX_RESPONSE_BYTES = 4096;
  * holds (framework 15 min > onEvent > isComplete; ServiceTimeout > onEvent + the waiter's total).
  */
 export const DEADLINE_ALLOWANCE_MS = 10_000;
+/**
+ * And ServiceTimeout this much more per poll of the waiter: each poll's invocations take real time
+ * that does not shrink (the Lambda and Step Functions hops, the handler's calls), while the poll
+ * interval does, so the waiter's 240 polls would otherwise outlast CloudFormation's patience on a
+ * busy machine, which in AWS they never do (20 min of polls against a 35 min ServiceTimeout).
+ */
+export const SERVICE_TIMEOUT_ALLOWANCE_PER_POLL_MS = 100;
 
 /** Lambda retries a failed asynchronous invocation twice, after about 1 and then 2 minutes (Lambda developer guide, "Asynchronous invocation"). */
 const ASYNC_RETRY_WAITS_MS = [60_000, 120_000];
@@ -143,7 +150,6 @@ export class LocalProvider {
       isComplete: deploy(user.isComplete, 'isComplete', false, userHandler(user.isComplete!), options.userFunctionTimeoutMs?.isComplete),
     };
     this.serviceToken = this.functions.frameworkOnEvent!.arn;
-    this.serviceTimeoutMs = this.deadline(declaration.customResource.serviceTimeoutSeconds * 1000);
 
     let retry: { IntervalSeconds?: number; MaxAttempts?: number } | undefined;
     if (declaration.stateMachine) {
@@ -162,6 +168,8 @@ export class LocalProvider {
     this.queryInterval = (retry?.IntervalSeconds ?? 1) * 1000 * this.timeScale;
     this.maxAttempts = retry ? retry.MaxAttempts ?? 3 : 0;
     this.totalTimeout = this.queryInterval * this.maxAttempts;
+    this.serviceTimeoutMs = this.deadline(declaration.customResource.serviceTimeoutSeconds * 1000)
+      + (this.timeScale < 1 ? this.maxAttempts * SERVICE_TIMEOUT_ALLOWANCE_PER_POLL_MS : 0);
   }
 
   /**
@@ -342,28 +350,4 @@ function splitHandler(handler: string): [string, string] {
   const match = /^(.+)\.([^.]+)$/.exec(handler);
   if (!match) throw new Error(`Unexpected Handler ${handler}`);
   return [match[1], match[2]];
-}
-
-/** Ref, Fn::GetAtt (Arn) and Fn::Join over the provider's own resources and the pseudo parameters. */
-function resolveIntrinsics(
-  value: unknown, arnOf: (id: string) => string, refOf: (id: string) => string, pseudo: { region: string; account: string; stackName: string },
-): unknown {
-  const again = (v: unknown) => resolveIntrinsics(v, arnOf, refOf, pseudo);
-  if (Array.isArray(value)) return value.map(again);
-  if (typeof value !== 'object' || value === null) return value;
-  const record = value as Record<string, any>;
-  if ('Ref' in record) {
-    const pseudoValues: Record<string, string> = { 'AWS::Region': pseudo.region, 'AWS::AccountId': pseudo.account, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackName': pseudo.stackName };
-    return pseudoValues[record.Ref] ?? refOf(record.Ref);
-  }
-  if ('Fn::GetAtt' in record) {
-    const [id, attribute] = record['Fn::GetAtt'];
-    if (attribute !== 'Arn') throw new Error(`Fn::GetAtt ${id}.${attribute} is not resolved by the driver`);
-    return arnOf(id);
-  }
-  if ('Fn::Join' in record) {
-    const [separator, parts] = record['Fn::Join'];
-    return (again(parts) as unknown[]).join(separator);
-  }
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, again(v)]));
 }

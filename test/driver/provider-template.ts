@@ -95,3 +95,27 @@ function collectGetAtts(value: unknown): string[] {
   if (Array.isArray(getAtt)) return [String(getAtt[0])];
   return Object.values(value).flatMap(collectGetAtts);
 }
+
+/** Ref, Fn::GetAtt (Arn) and Fn::Join over the provider's own resources and the pseudo parameters. */
+export function resolveIntrinsics(
+  value: unknown, arnOf: (id: string) => string, refOf: (id: string) => string, pseudo: { region: string; account: string; stackName: string },
+): unknown {
+  const again = (v: unknown) => resolveIntrinsics(v, arnOf, refOf, pseudo);
+  if (Array.isArray(value)) return value.map(again);
+  if (typeof value !== 'object' || value === null) return value;
+  const record = value as Record<string, any>;
+  if ('Ref' in record) {
+    const pseudoValues: Record<string, string> = { 'AWS::Region': pseudo.region, 'AWS::AccountId': pseudo.account, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackName': pseudo.stackName };
+    return pseudoValues[record.Ref] ?? refOf(record.Ref);
+  }
+  if ('Fn::GetAtt' in record) {
+    const [id, attribute] = record['Fn::GetAtt'];
+    if (attribute !== 'Arn') throw new Error(`Fn::GetAtt ${id}.${attribute} is not resolved by the driver`);
+    return arnOf(id);
+  }
+  if ('Fn::Join' in record) {
+    const [separator, parts] = record['Fn::Join'];
+    return (again(parts) as unknown[]).join(separator);
+  }
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, again(v)]));
+}

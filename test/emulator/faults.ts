@@ -2,8 +2,12 @@ import type { OperationName } from './operations';
 import { hashString, mulberry32 } from './prng';
 import { ServiceError } from './service-error';
 
-/** The errors a fault can produce: a throttle (400) or a server fault (500 / 503). */
-export type InjectedErrorName = 'LimitExceededException' | 'InternalServerError' | 'ServiceUnavailable';
+/**
+ * The errors a fault can produce: a throttle (400) or a server fault (500 / 503), which the AWS SDK
+ * retries, or a refusal it does not retry (403), as a call made before a new role's policy has
+ * reached every endpoint of IAM gets.
+ */
+export type InjectedErrorName = 'LimitExceededException' | 'InternalServerError' | 'ServiceUnavailable' | 'AccessDeniedException';
 
 /** One value for every operation, or a value per operation with `'*'` as the fallback. */
 export type PerOperation<T> = T | Partial<Record<OperationName | '*', T>>;
@@ -40,6 +44,7 @@ export function injectedError(name: InjectedErrorName): ServiceError {
     case 'LimitExceededException': return new ServiceError(name, 'Rate exceeded', 400);
     case 'InternalServerError': return new ServiceError(name, 'An internal error occurred (injected)', 500);
     case 'ServiceUnavailable': return new ServiceError(name, 'Service is unavailable (injected)', 503);
+    case 'AccessDeniedException': return new ServiceError(name, 'User is not authorized to perform this action (injected)', 403);
   }
 }
 

@@ -77,7 +77,7 @@ export interface OutsideTracker {
   readonly datasetGroupArn: string;
 }
 
-/** A delivery that may run a waiter of its own after its request was answered (aws-cdk-lib after 2.224.0). */
+/** A delivery that may run a waiter of its own after its request was answered (aws-cdk-lib after 2.232.x). */
 export interface StaleDelivery {
   readonly owner: string;
   readonly type: 'Create' | 'Update' | 'Delete';
@@ -98,7 +98,7 @@ export interface Model {
   readonly expectGone: Array<{ readonly arn: string; readonly why: string }>;
   /** Stale deliveries that may still run (until the world settles): a request of their type for their resource meanwhile is the residual. */
   readonly stale: StaleDelivery[];
-  /** Whether each delivery of a request runs a waiter of its own (aws-cdk-lib after 2.224.0) or joins the one named after the RequestId. */
+  /** Whether each delivery of a request runs a waiter of its own (aws-cdk-lib after 2.232.x) or joins the one named after the RequestId. */
   readonly waiterPerDelivery: boolean;
 }
 

@@ -22,7 +22,7 @@ const FOREIGN_TAGS = [{ tagKey: 'owner', tagValue: 'someone-else' }];
  * Sets the modifier up. `newName` is the name of the tracker the operation creates (if any),
  * `old` the resource's spec before an update. Deliveries that may run a waiter of their own after
  * their request was answered are recorded in `model.stale` until the world settles (aws-cdk-lib
- * after 2.224.0 runs a waiter per delivery; 2.224.0 joins the one named after the RequestId).
+ * after 2.232.x runs a waiter per delivery; up to 2.232.x a delivery joins the one named after the RequestId).
  */
 export function applyModifier(
   world: World,

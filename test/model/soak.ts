@@ -13,7 +13,8 @@
  *   SOAK_SHRINK_SECONDS (150) time to shrink one violation
  *   SOAK_AWS_CDK_LIBS  comma-separated aws-cdk-lib package folders whose Provider framework the workers
  *                      run, in turn ('repo': this repository's, 2.224.0, which names the waiter after the
- *                      RequestId; a later one, e.g. test/compat's 2.278.0, runs a waiter per delivery).
+ *                      RequestId, as releases up to 2.232.x do; a later one, e.g. test/compat's 2.278.0,
+ *                      runs a waiter per delivery).
  *                      Default: 'repo', and test/compat/node_modules/aws-cdk-lib if it is installed.
  *   SOAK_PATH, SOAK_REPLAY: replay one history (printed with a failure), with SOAK_SEED (and
  *   SOAK_AWS_CDK_LIBS: the one it ran on)

@@ -155,7 +155,7 @@ export class World {
 
   /**
    * A stack operation starts: requests kept for it are delivered again, `afterMs` into it. Each may
-   * run a waiter of its own meanwhile (aws-cdk-lib after 2.224.0): the model hears of it, for the residual.
+   * run a waiter of its own meanwhile (aws-cdk-lib after 2.232.x): the model hears of it, for the residual.
    */
   public operationStarts(model: Model): void {
     for (const redelivery of this.pending.filter((p) => p.at === 'next-op')) {
