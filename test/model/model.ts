@@ -1,4 +1,4 @@
-import { DATASET_GROUP_NAMES, describeSpec, LogicalId, RemovalChoice, shortArn, TrackerSpec } from './declared';
+import { describeSpec, LogicalId, shortArn, TrackerSpec } from './declared';
 import type { StackOutcome } from './tracker-stack';
 
 /**
@@ -664,13 +664,4 @@ export function userTagsOf(tags: Readonly<Record<string, string>>): Record<strin
 
 export function withoutKeys(tags: Readonly<Record<string, string>>, declared: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(tags).filter(([key]) => !(key in declared)));
-}
-
-export function groupName(groupArns: readonly string[], arn: string): string {
-  const index = groupArns.indexOf(arn);
-  return index >= 0 ? DATASET_GROUP_NAMES[index] : shortArn(arn);
-}
-
-export function policyWords(policy: RemovalChoice): string {
-  return policy === 'retain-except-on-create' ? 'RETAIN_ON_UPDATE_OR_DELETE' : policy.toUpperCase();
 }
