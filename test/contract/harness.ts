@@ -20,7 +20,11 @@ export const HANDLER = process.env.CONTRACT_HANDLER_BUNDLE
 export const TIME_SCALE = 0.01;
 export const QUERY_INTERVAL_MS = QUERY_INTERVAL.toMilliseconds() * TIME_SCALE;
 export const TOTAL_TIMEOUT_MS = TOTAL_TIMEOUT.toMilliseconds() * TIME_SCALE;
-const TAKE_OVER_CALLS = 5;
+/**
+ * A take-over creates nothing: DescribeEventTracker and ListTagsForResource of the tracker, one
+ * TagResource with the declared tags and the proof, and two to spare.
+ */
+export const TAKE_OVER_CALLS = 5;
 
 /**
  * The provider as the construct deploys it (the template the library synthesizes, run by aws-cdk-lib's
@@ -198,8 +202,6 @@ export class Scenario {
         const activeAt = history.find((change) => change.status === 'ACTIVE')?.at ?? Infinity;
         const window = this.emulator.calls().filter((call) => call.at >= from && call.at <= to);
         const calls = window.length;
-        // A take-over creates nothing: DescribeEventTracker and ListTagsForResource of the tracker, one
-        // TagResource with the declared tags and the proof, and two to spare.
         const budget = takeOverOf(request) ? TAKE_OVER_CALLS : createCallBudget(from, activeAt);
         // Over budget, the failure lists the calls made.
         const made = calls > budget ? window.map((call) => `${call.operation}:${call.outcome}`) : undefined;

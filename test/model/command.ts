@@ -1,5 +1,5 @@
 import type * as fc from 'fast-check';
-import { DATASET_GROUP_NAMES, LogicalId, TRACKER_NAMES, TrackerSpec } from './declared';
+import { DATASET_GROUP_NAMES, LogicalId, RemovalChoice, TRACKER_NAMES, TrackerSpec } from './declared';
 import { checkInvariants, StepRecord } from './invariants';
 import type { Model, Modifier, ModifierKind } from './model';
 import type { World } from './world';
@@ -9,11 +9,20 @@ export interface SpecChoice {
   readonly name: number;
   readonly group: number;
   readonly tags: Readonly<Record<string, string>>;
-  readonly retain: boolean;
+  readonly policy: RemovalChoice;
+  /** Take over a tracker made outside the stack (the n-th candidate), if there is one. */
+  readonly takeOver?: number;
+  /** A take-over that names another eventTrackerName than the tracker's: refused, nothing changes. */
+  readonly wrongName?: boolean;
 }
 
-export const IN_PLACE_MODIFIERS: readonly ModifierKind[] = ['none', 'fail-stack-after', 'duplicate', 'lost-response'];
-export const CREATE_MODIFIERS: readonly ModifierKind[] = ['none', 'fail-stack-after', 'create-fails', 'duplicate', 'lost-response', 'provider-timeout'];
+export const IN_PLACE_MODIFIERS: readonly ModifierKind[] = ['none', 'fail-stack-after', 'duplicate', 'lost-response', 'redeliver', 'function-timeout'];
+export const CREATE_MODIFIERS: readonly ModifierKind[] = [
+  'none', 'fail-stack-after', 'create-fails', 'duplicate', 'lost-response', 'provider-timeout', 'redeliver', 'function-timeout',
+];
+export const DELETE_MODIFIERS: readonly ModifierKind[] = ['none', 'duplicate', 'lost-response', 'redeliver', 'function-timeout'];
+/** Modifiers that cost a Lambda or Provider timeout of wall time (12 s each). */
+export const SLOW_MODIFIERS: readonly ModifierKind[] = ['provider-timeout', 'function-timeout'];
 
 export type Step = Omit<StepRecord, 'startedAt'> & { readonly description: string };
 
@@ -25,13 +34,19 @@ export abstract class ModelCommand implements fc.AsyncCommand<Model, World> {
 
   public async run(model: Model, world: World): Promise<void> {
     const startedAt = Date.now();
-    world.stats.step(this.kind);
+    world.stats.step(this.kindNow(model));
     let step: Step | undefined;
+    // Deliveries an earlier operation did not wait for run on during this step; they are waited for at its end.
+    world.quiet = !world.spilled && world.pending.length === 0;
+    world.spilled = false;
     try {
       step = await this.execute(model, world);
-      await world.settle();
-      world.transcript.push(`${step.description}${step.outcome ? `  ->  ${step.outcome} (${world.stack.status})` : ''}`);
-      checkInvariants(world, model, { ...step, startedAt }, world.skip);
+      // Deliveries this step's operation did not wait for run on into the next step: the world settles then.
+      const settled = !world.spilled;
+      if (settled) await world.settle();
+      const took = ((Date.now() - startedAt) / 1000).toFixed(1);
+      world.transcript.push(`${step.description}${step.outcome ? `  ->  ${step.outcome} (${world.stack.status})` : ''}${settled ? '' : '  [deliveries still running]'}  [${took} s]`);
+      checkInvariants(world, model, { ...step, startedAt }, world.skip, settled);
     } catch (error) {
       if (!step) world.transcript.push(`${this.toString()}  ->  threw`);
       throw error;
@@ -39,6 +54,11 @@ export abstract class ModelCommand implements fc.AsyncCommand<Model, World> {
   }
 
   protected abstract execute(model: Model, world: World): Promise<Step>;
+
+  /** What the figures count this step as. */
+  protected kindNow(_model: Readonly<Model>): string {
+    return this.kind;
+  }
 
   public abstract toString(): string;
 }
@@ -66,7 +86,7 @@ export function resourceAt(model: Readonly<Model>, index: number): LogicalId | u
 }
 
 export function timeoutAllowed(model: Readonly<Model>, modifier: Modifier): boolean {
-  return modifier.kind !== 'provider-timeout' || model.timeoutsLeft > 0;
+  return !SLOW_MODIFIERS.includes(modifier.kind) || model.timeoutsLeft > 0;
 }
 
 export function trackerOf(world: World, arn: string | undefined) {
@@ -74,5 +94,12 @@ export function trackerOf(world: World, arn: string | undefined) {
 }
 
 export function modifierKey(modifier: Modifier): string {
-  return `${modifier.kind}${modifier.gapMs !== undefined ? `:${modifier.gapMs}ms` : ''}${modifier.operation ? `:${modifier.operation}x${modifier.count}` : ''}${modifier.take ? `:${modifier.take}` : ''}`;
+  return [
+    modifier.kind,
+    modifier.gapMs !== undefined ? `${modifier.gapMs}ms` : '',
+    modifier.operation ? `${modifier.operation}x${modifier.count}` : '',
+    modifier.take ?? '',
+    modifier.when ? `${modifier.when}#${modifier.request}` : '',
+    modifier.spill ? 'spill' : '',
+  ].filter(Boolean).join(':');
 }

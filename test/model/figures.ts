@@ -1,8 +1,6 @@
 /** Counters of one history: steps run, faults injected, invariant checks made. */
 export class HistoryStats {
   public readonly counters = new Map<string, number>();
-  /** Read-after-write lag: applied, or asked for but not available in this emulator. */
-  public lag?: 'applied' | 'unavailable';
 
   public count(what: string, n = 1): void {
     if (n === 0) return;
@@ -51,7 +49,6 @@ export class Figures {
     this.histories++;
     this.durationsMs.push(durationMs);
     for (const [key, n] of stats.counters) this.counters.set(key, (this.counters.get(key) ?? 0) + n);
-    if (stats.lag) this.counters.set(`fault: read-after-write lag (${stats.lag})`, (this.counters.get(`fault: read-after-write lag (${stats.lag})`) ?? 0) + 1);
   }
 
   public merge(json: FiguresJson): void {

@@ -1,9 +1,9 @@
 import { Figures } from './figures';
 import { INVARIANTS } from './invariants';
-import { FailureReport, formatFailure, runHistories } from './runner';
+import { FailureReport, formatFailure, frameworkInUse, runHistories } from './runner';
 
-// The short version of `npx projen soak`: a fixed seed, a few dozen histories, no Provider
-// timeouts (each costs 12 s of wall time). Replay a failure with the MODEL_* variables it prints.
+// The short version of `npx projen soak`: a fixed seed, a few dozen histories, no Provider timeouts
+// and no hung reads (each costs 12 s of wall time). Replay a failure with the MODEL_* variables it prints.
 const SEED = Number(process.env.MODEL_SEED ?? 20260511);
 const RUNS = Number(process.env.MODEL_RUNS ?? 40);
 const MAX_COMMANDS = 6;
@@ -16,11 +16,15 @@ function replayCommand(failure: FailureReport): string {
 
 test('random CloudFormation histories keep every invariant of the model (short version)', async () => {
   const figures = new Figures();
+  const started = Date.now();
+  const replaying = process.env.MODEL_PATH !== undefined;
   const report = await runHistories({
     numRuns: RUNS,
     seed: SEED,
     path: process.env.MODEL_PATH,
     replayPath: process.env.MODEL_REPLAY,
+    // A replay runs the (shrunk) history once.
+    shrink: !replaying,
     maxCommands: MAX_COMMANDS,
     withTimeouts: false,
     skip: SKIP,
@@ -30,8 +34,9 @@ test('random CloudFormation histories keep every invariant of the model (short v
     timeLimitMs: 4 * 60_000,
   });
 
+  console.log(`model, short version (seed ${SEED}, ${frameworkInUse()}):\n${figures.render(Date.now() - started)}`);
   if (report.failure) throw new Error(formatFailure(report.failure, replayCommand));
-  expect(figures.histories).toBe(process.env.MODEL_PATH ? 1 : RUNS);
+  expect(figures.histories).toBe(replaying ? 1 : RUNS);
   for (const invariant of INVARIANTS.filter((name) => !SKIP.has(name))) {
     expect({ invariant, checked: (figures.counters.get(`check: ${invariant}`) ?? 0) > 0 }).toEqual({ invariant, checked: true });
   }

@@ -1,17 +1,20 @@
 import { ModelCommand, pick, resourceAt, Step, trackerOf } from './command';
 import { DATASET_GROUP_NAMES, TRACKER_NAMES } from './declared';
 import type { Model } from './model';
-import { advanceClock } from './upcoming-api';
 import type { World } from './world';
 
 /* What happens outside the stack: someone else's trackers, an out-of-band delete, time passing. */
 
 const LONG_AGO_MS = 3 * 60 * 60 * 1000;
 
-/** Someone else creates a tracker in one of the dataset groups, or under one of the names. */
+/**
+ * Someone else creates a tracker: in one of the dataset groups (under a name of its own), under one of
+ * the names (in a dataset group of its own), or both (as in the console, a tracker a stack may later
+ * take over by its ARN).
+ */
 export class ForeignTracker extends ModelCommand {
   protected readonly kind = 'foreign tracker appears';
-  constructor(private readonly where: 'group' | 'name', private readonly index: number, private readonly longAgo: boolean) {
+  constructor(private readonly where: 'group' | 'name' | 'both', private readonly index: number, private readonly longAgo: boolean) {
     super();
   }
 
@@ -19,16 +22,17 @@ export class ForeignTracker extends ModelCommand {
     return true;
   }
 
-  protected async execute(_model: Model, world: World): Promise<Step> {
+  protected async execute(model: Model, world: World): Promise<Step> {
     // Somewhere Personalize allows it (a dataset group with no tracker, a name nobody uses), if there is such a place.
     const live = world.emulator.trackers();
     const groups = DATASET_GROUP_NAMES.map((_, g) => g).filter((g) => !live.some((t) => t.datasetGroupArn === world.groupArns[g]));
     const names = TRACKER_NAMES.filter((name) => !live.some((t) => t.name === name));
-    const where: { group: number } | { name: string } = this.where === 'group'
-      ? { group: pick(groups, this.index) ?? this.index % DATASET_GROUP_NAMES.length }
-      : { name: pick(names, this.index) ?? TRACKER_NAMES[this.index % TRACKER_NAMES.length] };
-    const created = world.createForeign(where, this.longAgo ? LONG_AGO_MS : 0);
-    const place = 'group' in where ? `in dataset group ${DATASET_GROUP_NAMES[where.group]}` : `named '${where.name}'`;
+    const group = this.where === 'name' ? undefined : pick(groups, this.index) ?? this.index % DATASET_GROUP_NAMES.length;
+    const name = this.where === 'group' ? undefined : pick(names, this.index) ?? TRACKER_NAMES[this.index % TRACKER_NAMES.length];
+    const tags = this.where === 'both' ? [{ tagKey: 'made-by', tagValue: 'console' }] : [{ tagKey: 'owner', tagValue: 'someone-else' }];
+    const created = world.createForeign({ group, name }, this.longAgo ? LONG_AGO_MS : 0, tags);
+    if (created) model.outside.set(created.arn, { arn: created.arn, name: created.name, datasetGroupArn: created.datasetGroupArn });
+    const place = [group !== undefined ? `in dataset group ${DATASET_GROUP_NAMES[group]}` : '', name !== undefined ? `named '${name}'` : ''].filter(Boolean).join(' ');
     const when = this.longAgo ? 'long ago' : 'just now';
     return {
       description: created
@@ -81,9 +85,8 @@ export class TimePasses extends ModelCommand {
   }
 
   protected async execute(_model: Model, world: World): Promise<Step> {
-    const passed = advanceClock(world.emulator, this.hours * 60 * 60 * 1000);
-    if (!passed) world.stats.count('time passes: not available (emulator without advanceClock)');
-    return { description: `${this.hours} hours pass${passed ? '' : ' (not available in this emulator: nothing happens)'}`, budget: false };
+    world.emulator.advanceClock(this.hours * 60 * 60 * 1000);
+    return { description: `${this.hours} hours pass`, budget: false };
   }
 
   public toString(): string {

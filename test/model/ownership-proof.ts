@@ -1,10 +1,10 @@
 import { createHash } from 'crypto';
 
 /**
- * The proof of ownership the handler puts on every tracker it creates: a tag of the
+ * The proof of ownership the handler puts on every tracker it creates or takes over: a tag of the
  * library's own whose value names the stack and hashes the StackId and LogicalResourceId, so it fits
  * 256 characters and shows no account data. Spelled out here, not imported from the handler, so the
- * check does not take the handler's word for what the proof is.
+ * check does not take the handler's word for what the proof is (docs/design.md, "Ownership").
  */
 export const PROOF_TAG_KEY = 'cdk-personalize-event-tracker:owner';
 
@@ -22,12 +22,12 @@ export function proofFlags(tags: Readonly<Record<string, string>>): string {
 /** Versions before the 'r' flag released a kept tracker by replacing the proof with this tag. */
 const RELEASED_TAG_KEY = 'cdk-personalize-event-tracker:released';
 
-/** A tracker's tags without the handler's own: the user's tags. */
-export function userTags(tags: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags).filter(([key]) => !key.startsWith('cdk-personalize-event-tracker:')));
+/** Released: it left its stack and was kept; the proof, if any, proves nothing any more. */
+export function isReleased(tags: Readonly<Record<string, string>>): boolean {
+  return tags[RELEASED_TAG_KEY] !== undefined || proofFlags(tags).includes('r');
 }
 
-/** Kept under RETAIN by the handler: released (flag 'r'), or flagged 'k' (to be released by the cleanup). */
-export function isKept(tags: Readonly<Record<string, string>>): boolean {
-  return tags[RELEASED_TAG_KEY] !== undefined || /[rk]/.test(proofFlags(tags));
+/** Carries a proof that is not released: some resource claims it. */
+export function isClaimed(tags: Readonly<Record<string, string>>): boolean {
+  return tags[PROOF_TAG_KEY] !== undefined && !isReleased(tags);
 }

@@ -1,7 +1,7 @@
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { LogicalId, STACK_NAME } from './declared';
-import { MutableStackOptions, setRemovalPolicy } from './upcoming-api';
 import { handlerStackOptions } from '../contract/harness';
-import { CloudFormationStack, DeliveryInterceptor, stackArn, StackEventEntry, StackStatus, TemplateProperties } from '../driver';
+import { CloudFormationStack, DeliveryOptions, Send, SendResult, stackArn, StackEventEntry, StackStatus, TemplateProperties } from '../driver';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
@@ -21,20 +21,26 @@ export interface ResourceSlot {
   /** `<incarnation>/<logicalId>`: who created a tracker, in CloudFormation's records. */
   readonly owner: string;
   readonly driver: CloudFormationStack;
-  readonly options: MutableStackOptions;
 }
 
 export interface NewResource {
   readonly logicalId: LogicalId;
   readonly properties: TemplateProperties;
-  readonly retain: boolean;
   readonly hooks?: ResourceRequestHooks;
 }
 
+/**
+ * How the `index`-th request of the resource in an operation (its own request, then the rollback's or
+ * the cleanup's) reaches the Provider; `slot` is the resource, e.g. to deliver a request again later.
+ */
+export type ResourceInterceptor = (request: CloudFormationCustomResourceEvent, index: number, send: Send, slot: ResourceSlot) => Promise<SendResult>;
+
 export interface ResourceRequestHooks {
-  readonly intercept?: DeliveryInterceptor;
+  readonly intercept?: ResourceInterceptor;
   /** Another resource of the stack fails after this one succeeded. */
   readonly failStackAfter?: boolean;
+  /** The driver's delivery options for the operation's own request: a duplicate delivery, stragglers not awaited. */
+  readonly delivery?: DeliveryOptions;
 }
 
 /**
@@ -60,8 +66,8 @@ export class TrackerStack {
     this.resources.clear();
     const created: ResourceSlot[] = [];
     for (const resource of resources) {
-      const slot = this.newSlot(resource.logicalId, resource.retain);
-      const result = await this.intercepted(slot, resource.hooks, () => slot.driver.create(resource.properties));
+      const slot = this.newSlot(resource.logicalId);
+      const result = await this.intercepted(slot, resource.hooks, () => slot.driver.create(resource.properties, resource.hooks?.delivery));
       if (result.status !== 'CREATE_COMPLETE') {
         if (result.status === 'ROLLBACK_FAILED') this.resources.set(slot.logicalId, slot);
         const rolledBack = await this.deleteAll(created, {}, 'ROLLBACK_IN_PROGRESS') && result.status === 'ROLLBACK_COMPLETE';
@@ -77,19 +83,12 @@ export class TrackerStack {
     return this.end('CREATE_COMPLETE', 'created');
   }
 
-  /** An update that changes one resource's properties (and maybe its removal policy). */
-  public async update(
-    logicalId: LogicalId,
-    properties: TemplateProperties,
-    retain: boolean,
-    hooks: ResourceRequestHooks = {},
-  ): Promise<StackOutcome> {
+  /** An update that changes one resource's properties (any of them at once). */
+  public async update(logicalId: LogicalId, properties: TemplateProperties, hooks: ResourceRequestHooks = {}): Promise<StackOutcome> {
     const slot = this.resource(logicalId);
-    const wasRetained = slot.options.updateReplacePolicy === 'Retain';
-    setRemovalPolicy(slot.options, retain);
     const start = slot.driver.timeline.length;
-    const result = await this.intercepted(slot, hooks, () => slot.driver.update(properties, { failStackAfter: hooks.failStackAfter }));
-    if (result.status !== 'UPDATE_COMPLETE') setRemovalPolicy(slot.options, wasRetained);
+    const options = { ...hooks.delivery, failStackAfter: hooks.failStackAfter };
+    const result = await this.intercepted(slot, hooks, () => slot.driver.update(properties, options));
     switch (result.status) {
       case 'UPDATE_COMPLETE':
         return this.end('UPDATE_COMPLETE', 'updated');
@@ -101,9 +100,9 @@ export class TrackerStack {
   }
 
   /** An update that adds a resource to the template. */
-  public async add(logicalId: LogicalId, properties: TemplateProperties, retain: boolean, hooks: ResourceRequestHooks = {}): Promise<StackOutcome> {
-    const slot = this.newSlot(logicalId, retain);
-    const result = await this.intercepted(slot, hooks, () => slot.driver.create(properties, { addedByUpdate: true }));
+  public async add(logicalId: LogicalId, properties: TemplateProperties, hooks: ResourceRequestHooks = {}): Promise<StackOutcome> {
+    const slot = this.newSlot(logicalId);
+    const result = await this.intercepted(slot, hooks, () => slot.driver.create(properties, { ...hooks.delivery, addedByUpdate: true }));
     if (result.status === 'CREATE_COMPLETE') {
       this.resources.set(logicalId, slot);
       if (!hooks.failStackAfter) return this.end('UPDATE_COMPLETE', 'updated');
@@ -116,8 +115,8 @@ export class TrackerStack {
   }
 
   /** An update that removes a resource from the template: CloudFormation deletes it in the cleanup phase. */
-  public async remove(logicalId: LogicalId): Promise<StackOutcome> {
-    const deleted = await this.deleteAll([this.resource(logicalId)], {}, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+  public async remove(logicalId: LogicalId, hooks: ResourceRequestHooks = {}): Promise<StackOutcome> {
+    const deleted = await this.deleteAll([this.resource(logicalId)], { [logicalId]: hooks }, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
     return this.end('UPDATE_COMPLETE', deleted ? 'updated' : 'delete-failed');
   }
 
@@ -143,7 +142,8 @@ export class TrackerStack {
     for (const slot of [...slots].reverse()) {
       const status: StackStatus = slot.driver.status;
       if (status === 'NOT_CREATED' || status === 'DELETE_COMPLETE') continue;
-      const result = await this.intercepted(slot, hooks[slot.logicalId], () => slot.driver.delete({ stackStatus }));
+      const own = hooks[slot.logicalId];
+      const result = await this.intercepted(slot, own, () => slot.driver.delete({ ...own?.delivery, stackStatus }));
       if (result.status === 'DELETE_COMPLETE') {
         this.resources.delete(slot.logicalId);
       } else {
@@ -154,7 +154,8 @@ export class TrackerStack {
   }
 
   private async intercepted<T>(slot: ResourceSlot, hooks: ResourceRequestHooks | undefined, run: () => Promise<T>): Promise<T> {
-    slot.driver.interceptDeliveries(hooks?.intercept);
+    const intercept = hooks?.intercept;
+    slot.driver.interceptDeliveries(intercept && ((request, index, send) => intercept(request, index, send, slot)));
     try {
       return await run();
     } finally {
@@ -162,19 +163,21 @@ export class TrackerStack {
     }
   }
 
-  private newSlot(logicalId: LogicalId, retain: boolean): ResourceSlot {
-    const options: MutableStackOptions = {
+  /**
+   * The construct keeps CloudFormation's own DeletionPolicy and UpdateReplacePolicy at Delete whatever
+   * the removal policy (the handler applies it, from the RemovalPolicy property), so every Delete
+   * reaches the handler: the driver's defaults.
+   */
+  private newSlot(logicalId: LogicalId): ResourceSlot {
+    const driver = new CloudFormationStack({
       ...handlerStackOptions(),
       logicalResourceId: logicalId,
       stackName: STACK_NAME,
       stackId: this.stackId,
       region: REGION,
       account: ACCOUNT,
-    };
-    setRemovalPolicy(options, retain);
-    const driver = new CloudFormationStack(options);
-
-    const slot: ResourceSlot = { logicalId, owner: `${this.incarnation}/${logicalId}`, driver, options };
+    });
+    const slot: ResourceSlot = { logicalId, owner: `${this.incarnation}/${logicalId}`, driver };
     this.everyResource.push(slot);
     return slot;
   }
