@@ -1,6 +1,6 @@
 import * as messages from './messages';
 import { Described, isCreating, isDeleting, Observation, Status, Tracker } from './observation';
-import { Claim, Flag, proofValue } from './proof';
+import { Claim, Flag, originOf, proofValue } from './proof';
 import type { Declared, Request } from './request';
 import { isAwaited, isUpdateRollback, rollsBackWhatCameIn } from './stack-phase';
 import { HANDLER_TAG_KEY_PREFIX, OWNERSHIP_TAG_KEY } from '../../src/private/handler-contract';
@@ -110,7 +110,8 @@ function converge(request: Request, want: Declared, seen: Observation): Step {
   if (left) {
     return left;
   }
-  if (ours && ours.arn !== target?.arn && !blockers.some((blocker) => blocker.arn === ours.arn) && !isDeleting(ours.status) && ours.status !== Status.CREATE_FAILED) {
+  const replaced = ours && ours.arn !== target?.arn && !blockers.some((blocker) => blocker.arn === ours.arn);
+  if (ours && replaced && !isDeleting(ours.status) && ours.status !== Status.CREATE_FAILED) {
     // Not in the way: it stays until CloudFormation's cleanup Delete, whose properties are the old
     // ones, so its fate is written on it now, by this template (or by the rollback).
     if (isCreating(ours.status)) {
@@ -119,12 +120,16 @@ function converge(request: Request, want: Declared, seen: Observation): Step {
     if (seen.stackStatus === undefined) {
       return look('stack');
     }
-    const fate = keptWhenReplaced(want, ours.details.claim, seen.stackStatus) ? Flag.KEEP : Flag.DISCARD;
+    const kept = keptWhenReplaced(want, ours.details.claim, seen.stackStatus);
+    if (!kept && isUpdateRollback(seen.stackStatus) && madeByRolledBackUpdate(request, want, ours.details.claim) === false) {
+      return fail(messages.notMadeByRolledBackUpdate(ours, want));
+    }
+    const fate = kept ? Flag.KEEP : Flag.DISCARD;
     const flags = flagsOf(ours.details.claim);
     if (!flags.has(fate)) {
       const next: Flag[] = [...flags].filter((flag) => flag !== Flag.KEEP && flag !== Flag.DISCARD);
       next.push(fate);
-      return change(request, seen, { kind: 'tag', arn: ours.arn, tags: proofTag(request, next) }, `record the replaced tracker's fate (${fate})`);
+      return change(request, seen, { kind: 'tag', arn: ours.arn, tags: proofTag(request, next, ours.details.claim) }, `record the replaced tracker's fate (${fate})`);
     }
   }
   if (target) {
@@ -215,7 +220,7 @@ function leftBehind(
   if (claim.flags.has(Flag.TAKEN_OVER) || claim.flags.has(Flag.ADOPTED)) {
     const flags: Flag[] = [...claim.flags].filter((flag) => flag === Flag.TAKEN_OVER);
     flags.push(Flag.RELEASED);
-    return change(request, seen, { kind: 'tag', arn: tracker.arn, tags: proofTag(request, flags) }, 'release what the rolled-back update brought back');
+    return change(request, seen, { kind: 'tag', arn: tracker.arn, tags: proofTag(request, flags, claim) }, 'release what the rolled-back update brought back');
   }
   return isCreating(tracker.status)
     ? wait(`${tracker.arn}, which the rolled-back update made, is still being created`, tracker.arn)
@@ -241,10 +246,11 @@ function mayRemove(
     if (keptWhenReplaced(want, claim, seen.stackStatus)) {
       return fail(messages.cannotReplaceKept(blocker, want));
     }
-    // A rollback deletes the tracker in its way only if the update being rolled back can have made it,
-    // by deleting the one before first: that update's removal policy let it delete.
-    if (isUpdateRollback(seen.stackStatus) && request.previous?.removal.policy !== 'destroy') {
-      return fail(messages.keptFromRollback(blocker, want));
+    // A rollback deletes the tracker in its way only if the update being rolled back made it. Without
+    // an origin to tell, only if that update can have: its removal policy let it delete the one before.
+    const made = isUpdateRollback(seen.stackStatus) ? madeByRolledBackUpdate(request, want, claim) : true;
+    if (made === false || (made === undefined && request.previous?.removal.policy !== 'destroy')) {
+      return fail(messages.keptFromRollback(blocker, want, made === false));
     }
   }
   return undefined;
@@ -323,7 +329,7 @@ function finish(request: Request, want: Declared, seen: Observation, tracker: Tr
     return change(request, seen, { kind: 'untag', arn: tracker.arn, keys: dropped }, 'remove the tags the template no longer declares');
   }
   const settled: Flag[] = [...flags].filter((flag) => flag === Flag.TAKEN_OVER || flag === Flag.ADOPTED).concat(wasKept ? [Flag.ADOPTED] : []);
-  const wanted = new Map([...want.tags, ...proofTag(request, settled)]);
+  const wanted = new Map([...want.tags, ...proofTag(request, settled, claim)]);
   const differing = new Map([...wanted].filter(([key, value]) => tags.get(key) !== value));
   if (differing.size > 0) {
     return change(request, seen, { kind: 'tag', arn: tracker.arn, tags: differing }, 'set the declared tags and the ownership tag');
@@ -368,7 +374,7 @@ function depart(request: Request, seen: Observation): Step {
   if (kept) {
     const flags: Flag[] = [...claim.flags].filter((flag) => flag === Flag.TAKEN_OVER);
     flags.push(Flag.RELEASED);
-    return change(request, seen, { kind: 'tag', arn: tracker.arn, tags: proofTag(request, flags) }, 'keep the tracker, and release it');
+    return change(request, seen, { kind: 'tag', arn: tracker.arn, tags: proofTag(request, flags, claim) }, 'keep the tracker, and release it');
   }
   return isCreating(tracker.status)
     ? wait(`${tracker.arn} is still being created; Personalize deletes it only then`, tracker.arn)
@@ -414,11 +420,25 @@ function change(request: Request, seen: Observation, next: Change, why: string):
 }
 
 function create(request: Request, want: Declared): Change {
-  return { kind: 'create', name: want.name, datasetGroupArn: want.datasetGroupArn, tags: new Map([...want.tags, ...proofTag(request, [])]) };
+  const origin = originOf(request.type === 'Update' ? request.previous : undefined, want);
+  return { kind: 'create', name: want.name, datasetGroupArn: want.datasetGroupArn, tags: new Map([...want.tags, ...proofTag(request, [], { by: 'this', flags: new Set(), origin })]) };
 }
 
-function proofTag(request: Request, flags: readonly Flag[]): Map<string, string> {
-  return new Map([[OWNERSHIP_TAG_KEY, proofValue(request.owner, flags)]]);
+/** The ownership tag with these flags; the origin of the tracker it goes on (its claim) stays. */
+function proofTag(request: Request, flags: readonly Flag[], claim?: Claim): Map<string, string> {
+  return new Map([[OWNERSHIP_TAG_KEY, proofValue(request.owner, flags, claim?.by === 'this' ? claim.origin : undefined)]]);
+}
+
+/**
+ * In CloudFormation's rollback of an update: whether this resource's tracker is one that update
+ * made, by the origin the handler wrote on it (its properties before and after are the rollback's
+ * after and before). undefined: it cannot tell (a tracker made before trackers carried their origin).
+ */
+function madeByRolledBackUpdate(request: Request, want: Declared, claim: Claim): boolean | undefined {
+  if (claim.by !== 'this' || claim.origin === undefined || request.previous === undefined) {
+    return undefined;
+  }
+  return claim.origin === originOf(want, request.previous);
 }
 
 function matches(tracker: Described, want: Declared): boolean {

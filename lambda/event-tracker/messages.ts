@@ -26,10 +26,17 @@ export function keptInTheWay(arn: string, want: Declared): string {
     + `and this stack kept it earlier (removal policy RETAIN), so it does not delete it. ${UNCHANGED} Delete it yourself, or declare it as it is, then deploy again.`;
 }
 
-export function keptFromRollback(current: { arn: string; name: string }, want: Declared): string {
+export function keptFromRollback(current: { arn: string; name: string }, want: Declared, provenOlder: boolean): string {
+  const why = provenOlder ? 'its ownership tag says an earlier request made it, not the update being rolled back'
+    : 'the update being rolled back kept trackers (its removal policy), so it cannot have made this one';
   return `Cannot return to '${want.name}' in dataset group ${want.datasetGroupArn}: event tracker '${current.name}' (${current.arn}) is in its way, and `
-    + `the update being rolled back kept trackers (its removal policy), so it cannot have made this one: it is not this rollback's to delete. ${UNCHANGED} `
-    + 'Delete it yourself if it should go, then continue the rollback.';
+    + `${why}: it is not this rollback's to delete. ${UNCHANGED} Delete it yourself if it should go, then continue the rollback.`;
+}
+
+export function notMadeByRolledBackUpdate(current: { arn: string; name: string }, want: Declared): string {
+  return `Cannot return to '${want.name}' in dataset group ${want.datasetGroupArn}: event tracker '${current.name}' (${current.arn}) is this resource's, `
+    + 'but its ownership tag says an earlier request made it, not the update being rolled back (a late or repeated delivery of that update takes itself '
+    + `for the rollback). ${UNCHANGED}`;
 }
 
 export function cannotReplaceKept(current: { arn: string; name: string }, want: Declared): string {

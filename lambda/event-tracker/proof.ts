@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import type { Lenient } from './request';
 import { OWNERSHIP_TAG_KEY, RELEASED_TAG_KEY } from '../../src/private/handler-contract';
 
 /**
@@ -25,20 +26,47 @@ export interface Owner {
   readonly logicalResourceId: string;
 }
 
-/** Whose a tracker is, by its ownership tag: the only proof there is (names and ages are none). */
+/**
+ * Whose a tracker is, by its ownership tag: the only proof there is (names and ages are none). For
+ * this resource's, also the request that made it (`origin`, see originOf), when this version made it.
+ */
 export type Claim =
-  | { readonly by: 'this'; readonly flags: ReadonlySet<Flag> }
+  | { readonly by: 'this'; readonly flags: ReadonlySet<Flag>; readonly origin?: string }
   | { readonly by: 'other'; readonly stack: string; readonly released: boolean }
   | { readonly by: 'nobody' };
 
 /**
  * The ownership tag's value: the stack's name (readable in the console), 40 hex of
  * sha256(StackId | LogicalResourceId) (no account id in clear; a stack created again under the
- * same name has another id), then the flags. At most 128 + 1 + 40 + 6 characters.
+ * same name has another id), then the flags, then the origin of a tracker the handler created. At
+ * most 128 + 1 + 40 + 1 + 6 + 1 + 8 characters (Personalize allows 256).
  */
-export function proofValue(owner: Owner, flags: Iterable<Flag> = []): string {
+export function proofValue(owner: Owner, flags: Iterable<Flag> = [], origin?: string): string {
   const sorted = [...new Set(flags)].sort().join('');
+  if (origin !== undefined) {
+    return `${bareProof(owner)}/${sorted}/${origin}`;
+  }
   return sorted ? `${bareProof(owner)}/${sorted}` : bareProof(owner);
+}
+
+/**
+ * What a tracker the handler creates records of the request that made it: 8 hex of sha256 of the
+ * properties before (none for a Create) and after. CloudFormation's rollback of an update carries
+ * that update's properties the other way round, so it can tell the tracker that update made from
+ * one made earlier (a twin or a stale delivery of the update, which also reads
+ * UPDATE_ROLLBACK_IN_PROGRESS, takes itself for the rollback).
+ */
+export function originOf(before: Lenient | undefined, after: Lenient): string {
+  return createHash('sha256').update(JSON.stringify([identity(before), identity(after)])).digest('hex').slice(0, 8);
+}
+
+function identity(properties: Lenient | undefined): unknown {
+  if (properties === undefined) {
+    return null;
+  }
+  const { name, datasetGroupArn, removal, takeOverArn, tags } = properties;
+  const sortedTags = [...tags].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [name ?? null, datasetGroupArn ?? null, removal.policy, removal.explicit, takeOverArn ?? null, sortedTags];
 }
 
 const proofs = new Map<string, string>();
@@ -64,10 +92,10 @@ export function claimOf(owner: Owner, tags: ReadonlyMap<string, string>): Claim 
   if (value === undefined) {
     return { by: 'nobody' };
   }
-  const [stack, hash, flagText = ''] = value.split('/');
+  const [stack, hash, flagText = '', origin] = value.split('/');
   const flags = new Set([...flagText].filter((flag): flag is Flag => Object.values<string>(Flag).includes(flag)));
   if (`${stack}/${hash}` === bareProof(owner)) {
-    return { by: 'this', flags };
+    return origin ? { by: 'this', flags, origin } : { by: 'this', flags };
   }
   return { by: 'other', stack, released: flags.has(Flag.RELEASED) };
 }

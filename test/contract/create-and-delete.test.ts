@@ -35,8 +35,9 @@ describe('create', () => {
     expect(scenario.emulator.tracker(stack.physicalResourceId!)?.tags).toEqual({
       'team': 'recs',
       'env': 'prod',
-      // The ownership proof: the stack's name and a hash of its id and the logical id.
-      'cdk-personalize-event-tracker:owner': expect.stringMatching(/^Scenario0\/[0-9a-f]{40}$/),
+      // The ownership proof: the stack's name and a hash of its id and the logical id; no flags; the origin
+      // (a hash of the properties of the request that made it).
+      'cdk-personalize-event-tracker:owner': expect.stringMatching(/^Scenario0\/[0-9a-f]{40}\/\/[0-9a-f]{8}$/),
     });
     scenario.expectRemaining(stack.physicalResourceId);
   });

@@ -106,9 +106,9 @@ test('a Create delivered again during a later update of the stack changes nothin
 // failed: here, a RETAIN tracker in the way of a rename) reads UPDATE_ROLLBACK_IN_PROGRESS, takes
 // itself for the rollback, deletes the RETAIN tracker (it looks "made by the failed update") and
 // creates its own target, which nothing holds once the rollback is done.
-// Fixed for a rolled-back update that kept trackers: a rollback deletes the tracker in its way only if
-// the update being rolled back could have made it, by deleting the one before (its removal policy is
-// DESTROY). A twin of an update under DESTROY remains the residual.
+// Fixed: a rollback deletes the tracker in its way only if the update being rolled back made it: the
+// ownership tag of a tracker the handler creates records the request's properties before and after
+// (its origin), which the rollback carries the other way round.
 test('an Update\'s twin running during the rollback of its request keeps the RETAIN tracker and leaves no tracker behind', () => inScenario(async (s) => {
   const stack = s.newStack();
   await stack.create(s.props({ RemovalPolicy: 'Retain' }));
@@ -125,4 +125,48 @@ test('an Update\'s twin running during the rollback of its request keeps the RET
 
   expect(s.emulator.tracker(kept)?.status).toBe('ACTIVE');
   expect(s.liveTrackers().map((tracker) => tracker.arn)).toEqual([kept]);
+}));
+
+// Soak, after the fix above was first made by the rolled-back update's removal policy (a rollback may
+// delete the tracker in its way only if that update was under DESTROY; seeds 1162298273 path
+// "262:0:0:0:0:0:0:0:0:0:0:0:2:2:1:2:3:3:3:3:3", 1162298275, 1162298278, 1162298281). The original
+// tracker was deleted out of band, so an update under RETAIN renamed it by creating the new one (nothing
+// was in its way); a later resource failed, and the rollback refused to delete the tracker that update
+// had made: UPDATE_ROLLBACK_FAILED, a stack CloudFormation cannot leave without help.
+// Fixed: the tracker's origin proves that the update being rolled back made it.
+test('a rename under RETAIN after the tracker was deleted out of band rolls back to the original name', () => inScenario(async (s) => {
+  const stack = s.newStack();
+  await stack.create(s.props({ RemovalPolicy: 'Retain' }));
+  s.emulator.deleteTrackerBehindTheStacksBack(stack.physicalResourceId!);
+
+  const result = await stack.update(s.props({ EventTrackerName: 'renamed-clicks', RemovalPolicy: 'Retain' }), { failStackAfter: true });
+
+  expect(failureReasons(stack)).toEqual([]);
+  expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  await s.untilDeletionsFinish();
+  expect(s.liveTrackers().map((tracker) => [tracker.arn, tracker.name])).toEqual([[stack.physicalResourceId, s.props().EventTrackerName]]);
+  s.expectRemaining(stack.physicalResourceId);
+}));
+
+// The residual the removal-policy rule left (docs/design.md, "What remains", before the origin): the
+// same twin as above, of an update under DESTROY, deleted the original tracker, which CloudFormation
+// still holds once the rollback is done, and created one nothing holds.
+test('an Update\'s twin under DESTROY running during the rollback of its request changes nothing', () => inScenario(async (s) => {
+  const stack = s.newStack();
+  await stack.create(s.props({ RemovalPolicy: 'Destroy' }));
+  const original = stack.physicalResourceId!;
+
+  const twin = stack.buildRequest('Update', {
+    properties: s.props({ EventTrackerName: 'renamed-clicks', RemovalPolicy: 'Destroy' }),
+    oldProperties: s.props({ RemovalPolicy: 'Destroy' }),
+    physicalResourceId: original,
+    requestId: '00000000-0000-4000-8000-0000000075a2',
+  });
+  const result = await stack.send(twin, { stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS' });
+
+  expect(result.response.Status).toBe('FAILED');
+  expect(result.response.Reason).toMatch(/an earlier request made it, not the update being rolled back/);
+  expect(s.emulator.tracker(original)?.status).toBe('ACTIVE');
+  expect(s.liveTrackers().map((tracker) => tracker.arn)).toEqual([original]);
+  s.expectRemaining(original);
 }));

@@ -24,7 +24,7 @@ test('a stack failure after a RETAIN move (new name, new group) returns to the o
 
   expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
   expect({ arn: stack.physicalResourceId, trackingId: stack.getAtt('TrackingId') }).toEqual(original);
-  expect(scenario.emulator.tracker(original.arn!)?.tags[OWNERSHIP_TAG_KEY]).toMatch(/^Scenario0\/[0-9a-f]{40}$/);
+  expect(scenario.emulator.tracker(original.arn!)?.tags[OWNERSHIP_TAG_KEY]).toMatch(/^Scenario0\/[0-9a-f]{40}\/\/[0-9a-f]{8}$/);
   // The tracker the rolled-back update made was never part of a completed deployment: it goes.
   await scenario.untilDeletionsFinish();
   scenario.expectRemaining(original.arn);
@@ -170,13 +170,13 @@ test('a kept tracker declared again by the same resource is adopted again, with 
 
   expect(again.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: kept.arn, Data: { TrackingId: kept.trackingId } });
   // Its proof says it was adopted again: it existed before the operation that brought it back.
-  expect(scenario.emulator.tracker(kept.arn)?.tags).toEqual({ team: 'a', [OWNERSHIP_TAG_KEY]: expect.stringMatching(/^Scenario0\/[0-9a-f]{40}\/a$/) });
+  expect(scenario.emulator.tracker(kept.arn)?.tags).toEqual({ team: 'a', [OWNERSHIP_TAG_KEY]: expect.stringMatching(/^Scenario0\/[0-9a-f]{40}\/a\/[0-9a-f]{8}$/) });
 
   // Removed and declared once more, now without tags: the earlier template's tags go too.
   const deleteAgain = stack.buildRequest('Delete', { properties: scenario.props({ RemovalPolicy: 'Retain' }), physicalResourceId: kept.arn });
   expect((await stack.send(deleteAgain, cleanup)).response.Status).toBe('SUCCESS');
   expect((await stack.send(stack.buildRequest('Create', { properties: scenario.props({ RemovalPolicy: 'Retain' }) }), added)).response.Status).toBe('SUCCESS');
-  expect(scenario.emulator.tracker(kept.arn)?.tags).toEqual({ [OWNERSHIP_TAG_KEY]: expect.stringMatching(/^Scenario0\/[0-9a-f]{40}\/a$/) });
+  expect(scenario.emulator.tracker(kept.arn)?.tags).toEqual({ [OWNERSHIP_TAG_KEY]: expect.stringMatching(/^Scenario0\/[0-9a-f]{40}\/a\/[0-9a-f]{8}$/) });
   scenario.expectRemaining(kept.arn);
 });
 

@@ -1,6 +1,6 @@
 import { decide, Step } from '../../lambda/event-tracker/decide';
 import { Observation, Tracker } from '../../lambda/event-tracker/observation';
-import { claimOf, Flag, Owner, proofValue } from '../../lambda/event-tracker/proof';
+import { claimOf, Flag, originOf, Owner, proofValue } from '../../lambda/event-tracker/proof';
 import type { Declared, Removal, Request } from '../../lambda/event-tracker/request';
 import { OWNERSHIP_TAG_KEY } from '../../src/private/handler-contract';
 
@@ -19,11 +19,13 @@ interface TrackerOptions {
   readonly flags?: Flag[];
   readonly status?: string;
   readonly tags?: Record<string, string>;
+  /** The request that made it (proof.ts, originOf). */
+  readonly origin?: string;
 }
 
 function tracker(id: string, name: string, datasetGroupArn: string, options: TrackerOptions = {}): Tracker {
   const tags = new Map(Object.entries(options.tags ?? {}));
-  if (options.owner) tags.set(OWNERSHIP_TAG_KEY, proofValue(options.owner, options.flags ?? []));
+  if (options.owner) tags.set(OWNERSHIP_TAG_KEY, proofValue(options.owner, options.flags ?? [], options.origin));
   return { arn: arn(id), name, status: options.status ?? 'ACTIVE', details: { datasetGroupArn, trackingId: `tid-${id}`, claim: claimOf(THIS, tags), tags } };
 }
 
@@ -47,6 +49,7 @@ function summary(step: Step): string {
 }
 
 const plays = tracker('p1', 'plays', GROUP, { owner: THIS });
+const likesMadeBy = (origin: string) => tracker('p2', 'likes', GROUP, { owner: THIS, origin });
 
 test.each<[string, Request, Observation, string]>([
   ['a Create first asks whether CloudFormation still waits for it', create(declared('plays', GROUP)), {}, 'look resource'],
@@ -79,7 +82,16 @@ test.each<[string, Request, Observation, string]>([
     update(arn('p2'), declared('plays', GROUP, RETAIN), declared('likes', GROUP)),
     { physical: tracker('p2', 'likes', GROUP, { owner: THIS }), inGroup: tracker('p2', 'likes', GROUP, { owner: THIS }), named: null, stackStatus: 'UPDATE_IN_PROGRESS' },
     'fail: Cannot replace event tracker \'likes\' (arn:aws:personalize:us-ea'],
-  ['the rollback keeps a tracker in its way that the update being rolled back could not have made (it kept trackers)',
+  // A tracker's origin tells the rollback whether the update it undoes made it, whatever that update's policy.
+  ['the rollback deletes the tracker in its way that the update being rolled back made (its origin says so), also under RETAIN',
+    update(arn('p2'), declared('plays', GROUP), declared('likes', GROUP, RETAIN)),
+    { physical: likesMadeBy(originOf(declared('plays', GROUP), declared('likes', GROUP, RETAIN))), inGroup: likesMadeBy(originOf(declared('plays', GROUP), declared('likes', GROUP, RETAIN))), named: null, leftBehind: null, stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS' },
+    'delete p2'],
+  ['a twin of an update under DESTROY that takes itself for the rollback deletes nothing an earlier request made',
+    update(arn('p2'), declared('plays', GROUP), declared('likes', GROUP)),
+    { physical: likesMadeBy(originOf(undefined, declared('likes', GROUP))), inGroup: likesMadeBy(originOf(undefined, declared('likes', GROUP))), named: null, leftBehind: null, stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS' },
+    'fail: Cannot return to \'plays\' in dataset group arn:aws:personalize'],
+  ['the rollback keeps a tracker in its way with no origin that the update being rolled back could not have made (it kept trackers)',
     update(arn('p2'), declared('plays', GROUP), declared('likes', GROUP, RETAIN)),
     { physical: tracker('p2', 'likes', GROUP, { owner: THIS }), inGroup: tracker('p2', 'likes', GROUP, { owner: THIS }), named: null, leftBehind: null, stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS' },
     'fail: Cannot return to \'plays\' in dataset group arn:aws:personalize'],
@@ -123,6 +135,16 @@ test.each<[string, Request, Observation, string]>([
 ])('%s', (_name, request, seen, expected) => {
   // A failure is told by the start of its reason.
   expect(summary(decide(request, seen)).slice(0, expected.length)).toBe(expected);
+});
+
+test('a tracker the handler creates carries the origin of the request that made it, and keeps it when its tags change', () => {
+  const request = update(arn('p1'), declared('likes', OTHER_GROUP), declared('plays', GROUP));
+  const origin = originOf(declared('plays', GROUP), declared('likes', OTHER_GROUP));
+  const created = decide(request, { physical: null, inGroup: null, named: null, stackStatus: 'UPDATE_IN_PROGRESS' });
+  expect(created).toMatchObject({ kind: 'change', change: { kind: 'create', tags: new Map([[OWNERSHIP_TAG_KEY, proofValue(THIS, [], origin)]]) } });
+  expect(claimOf(THIS, (created as unknown as { change: { tags: Map<string, string> } }).change.tags)).toEqual({ by: 'this', flags: new Set(), origin });
+  const released = decide(remove(arn('p1'), declared('likes', OTHER_GROUP, RETAIN)), { physical: tracker('p1', 'likes', OTHER_GROUP, { owner: THIS, origin }), stackStatus: 'DELETE_IN_PROGRESS' });
+  expect(released).toMatchObject({ change: { kind: 'tag', tags: new Map([[OWNERSHIP_TAG_KEY, proofValue(THIS, [Flag.RELEASED], origin)]]) } });
 });
 
 test('the released tracker gets one tag: the ownership tag, marked released', () => {

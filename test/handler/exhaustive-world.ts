@@ -2,7 +2,7 @@ import { SmallWorld, WorldTracker } from './small-world';
 import { Change, decide, Look } from '../../lambda/event-tracker/decide';
 import { Observation, Tracker } from '../../lambda/event-tracker/observation';
 import { known, withTracker } from '../../lambda/event-tracker/observe';
-import { claimOf, Flag, Owner, proofValue } from '../../lambda/event-tracker/proof';
+import { claimOf, Flag, originOf, Owner, proofValue } from '../../lambda/event-tracker/proof';
 import type { Declared, Lenient, Removal, Request } from '../../lambda/event-tracker/request';
 import { isAwaited } from '../../lambda/event-tracker/stack-phase';
 import { OWNERSHIP_TAG_KEY } from '../../src/private/handler-contract';
@@ -10,7 +10,8 @@ import { OWNERSHIP_TAG_KEY } from '../../src/private/handler-contract';
 /**
  * The exhaustive check of the decision function: every request type and property change, over every
  * observation of up to three trackers (the physical id's, the dataset group's, the name's; this
- * resource's proof with each flag, another resource's, released, none; every status), each run to
+ * resource's proof with each flag, with the origin of the update a rollback undoes or of an earlier
+ * request, another resource's, released, none; every status), each run to
  * its end against Personalize's rules (small-world.ts). After each run: the invariants below.
  */
 
@@ -23,8 +24,11 @@ const OLD_TAGS = [['team', 'old'], ['dropped', 'y']] as const;
 const OUT_OF_BAND = ['extra', 'oob'] as const;
 const WANT_TAGS = new Map([['team', 'new']]);
 
-type ClaimKind = 'this' | 'this-t' | 'this-a' | 'this-k' | 'this-d' | 'this-r' | 'other' | 'other-r' | 'nobody';
-const PHYSICAL_CLAIMS: readonly ClaimKind[] = ['this', 'this-t', 'this-a', 'this-k', 'this-d', 'this-r', 'other', 'other-r', 'nobody'];
+// this+u: made by the request whose properties before and after are the request's after and before
+// (in a rollback, by the update it undoes); this+x: made by an earlier request (a Create). Plain
+// `this` is a tracker made before trackers carried their origin.
+type ClaimKind = 'this' | 'this+u' | 'this+x' | 'this-t' | 'this-a' | 'this-k' | 'this-d' | 'this-r' | 'other' | 'other-r' | 'nobody';
+const PHYSICAL_CLAIMS: readonly ClaimKind[] = ['this', 'this+u', 'this+x', 'this-t', 'this-a', 'this-k', 'this-d', 'this-r', 'other', 'other-r', 'nobody'];
 const OTHER_CLAIMS: readonly ClaimKind[] = ['this', 'this-r', 'other', 'nobody'];
 const STATUSES = ['ACTIVE', 'CREATE PENDING', 'CREATE FAILED', 'DELETE PENDING'] as const;
 const REMOVALS: readonly Removal[] = [
@@ -40,13 +44,19 @@ interface Spec {
   readonly claim: ClaimKind;
 }
 
-const TAGS = new Map(PHYSICAL_CLAIMS.map((claim) => {
+function tagsOf(claim: ClaimKind, request: Request): Map<string, string> {
   const tags = new Map<string, string>([...OLD_TAGS, OUT_OF_BAND]);
   const [who, flag] = claim.split('-');
-  const owner = who === 'this' ? THIS : who === 'other' ? OTHER : undefined;
-  if (owner) tags.set(OWNERSHIP_TAG_KEY, proofValue(owner, flag ? [flag as Flag] : []));
-  return [claim, tags];
-}));
+  const owner = who.startsWith('this') ? THIS : who === 'other' ? OTHER : undefined;
+  const origin = who === 'this+u' ? undoneOrigin(request) : who === 'this+x' ? originOf(undefined, { ...WANT, tags: WANT_TAGS, removal: REMOVALS[0] }) : undefined;
+  if (owner) tags.set(OWNERSHIP_TAG_KEY, proofValue(owner, flag ? [flag as Flag] : [], origin));
+  return tags;
+}
+
+/** The origin of a tracker made by the update a rollback with this request undoes. */
+function undoneOrigin(request: Request): string {
+  return originOf(request.declared, request.previous ?? { tags: new Map(), removal: REMOVALS[0] });
+}
 
 /** The trackers of a world: the physical id's (or none), the dataset group's occupant, the name's holder. */
 function* worlds(withPhysical: boolean | 'anywhere', physicalClaims: readonly ClaimKind[]): Generator<Spec[]> {
@@ -246,7 +256,7 @@ function carryOut(world: SmallWorld, change: Change, changes: Run['changes']): O
 export function buildWorld(c: Case, newTrackersEndIn: WorldTracker['createEndsIn']): SmallWorld {
   const world = new SmallWorld(c.request.type === 'Create' ? 'CREATE_IN_PROGRESS' : c.status, newTrackersEndIn, c.request.type === 'Create' ? c.status : 'UPDATE_COMPLETE');
   for (const spec of c.specs) {
-    world.add({ arn: spec.arn, name: spec.name, datasetGroupArn: spec.group, status: spec.status, tags: new Map(TAGS.get(spec.claim)) });
+    world.add({ arn: spec.arn, name: spec.name, datasetGroupArn: spec.group, status: spec.status, tags: tagsOf(spec.claim, c.request) });
   }
   return world;
 }
@@ -264,6 +274,24 @@ export function violations(c: Case, after: SmallWorld, result: Run): string[] {
     const failed = c.specs.find((spec) => spec.arn === (change as { arn?: string }).arn)?.status === 'CREATE FAILED';
     if (change.kind === 'delete' && claimBefore?.by === 'this' && claimBefore.flags.has(Flag.KEEP) && !failed) problems.push(`deleted ${change.arn}, which is to be kept`);
     if (change.kind === 'delete' && change.arn === request.physicalId && !failed && keptByPolicy(c, claimBefore)) problems.push(`deleted ${change.arn}, which the removal policy keeps`);
+  }
+  // A rollback deletes, or marks for deletion, the physical id's tracker only if the update it undoes
+  // made it, or it cannot tell (no origin): a twin of that update takes itself for the rollback.
+  const rollback = request.type === 'Update' && c.status === 'UPDATE_ROLLBACK_IN_PROGRESS';
+  for (const { change, claimBefore } of result.changes) {
+    const discards = change.kind === 'delete' || (change.kind === 'tag' && claimOf(THIS, change.tags).by === 'this' && (claimOf(THIS, change.tags) as { flags: ReadonlySet<Flag> }).flags.has(Flag.DISCARD));
+    // (A tracker Personalize failed to create is dead: deleting it is always allowed.)
+    const existed = c.specs.some((spec) => spec.arn === arnOf('p') && spec.arn === (change as { arn?: string }).arn && spec.status !== 'CREATE FAILED');
+    if (rollback && discards && existed && claimBefore?.by === 'this' && claimBefore.origin !== undefined && claimBefore.origin !== undoneOrigin(request)) {
+      problems.push(`${change.kind === 'delete' ? 'deleted' : 'discarded'} ${change.arn}, which an earlier request made, in a rollback`);
+    }
+  }
+  // A rollback returns to what the update it undoes replaced, also when a removal policy kept trackers
+  // (then the update could only have made the tracker in the way because the one before was gone).
+  const physical = c.specs.find((spec) => spec.arn === arnOf('p'));
+  if (rollback && c.specs.length === 1 && physical?.claim === 'this+u' && physical.status === 'ACTIVE' && result.outcome !== 'done'
+    && !/CREATE FAILED/.test(result.reason ?? '')) {
+    problems.push(`a rollback from a tracker the update made ended ${result.outcome}: ${result.reason}`);
   }
   // A user's update leaves alone what only a rollback cleans up (the contrast in leftBehindWorlds).
   const forwardUpdate = request.type === 'Update' && c.status !== 'UPDATE_ROLLBACK_IN_PROGRESS';
