@@ -1,9 +1,5 @@
-import { check } from './exhaustive-world';
+import { expectEveryInvariantKept } from './exhaustive-world';
 
 test('the decision function keeps every invariant for every Create over the small world', () => {
-  const result = check('Create');
-  const { done, fail, stuck } = result.outcomes;
-  console.log(`exhaustive check of Create: ${result.situations} situations, ${result.runs} runs (${done} done, ${fail} failed, ${stuck} stuck)`);
-  expect({ kinds: result.kinds, examples: result.examples }).toEqual({ kinds: {}, examples: [] });
-  expect(result.situations).toBeGreaterThan(1_000);
+  expectEveryInvariantKept('Create');
 }, 600_000);

@@ -389,3 +389,16 @@ export function check(type: Request['type'], shard = { index: 0, of: 1 }): Check
   }
   return { situations, runs, outcomes, kinds, examples };
 }
+
+/**
+ * The exhaustive check of one request type (or one shard of it) as a test's body: prints the count,
+ * and expects no violation and a world that is not trivially small.
+ */
+export function expectEveryInvariantKept(type: Request['type'], shard = { index: 0, of: 1 }): void {
+  const result = check(type, shard);
+  const { done, fail, stuck } = result.outcomes;
+  const part = shard.of > 1 ? `, half ${shard.index + 1} of ${shard.of}` : '';
+  console.log(`exhaustive check of ${type}${part}: ${result.situations} situations, ${result.runs} runs (${done} done, ${fail} failed, ${stuck} stuck)`);
+  expect({ kinds: result.kinds, examples: result.examples }).toEqual({ kinds: {}, examples: [] });
+  expect(result.situations).toBeGreaterThan(1_000);
+}
