@@ -112,7 +112,7 @@ test('a Create delivered again during a later update of the stack changes nothin
 // The same twin of an update under DESTROY was the residual the removal-policy rule left: it deleted
 // the original tracker, which CloudFormation still holds once the rollback is done, and created one
 // nothing holds.
-test.each(['Retain', 'Destroy'])('an Update\'s twin under %s running during the rollback of its request changes nothing', (policy) => inScenario(async (s) => {
+test.each(['Retain', 'Destroy'] as const)('an Update\'s twin under %s running during the rollback of its request changes nothing', (policy) => inScenario(async (s) => {
   const stack = s.newStack();
   await stack.create(s.props({ RemovalPolicy: policy }));
   const original = stack.physicalResourceId!;
